@@ -1,0 +1,168 @@
+"""Answer a question with the cheapest rung of the escalation ladder that works.
+
+1. ``metadata``: a question about a document-level field is answered from the extracted
+   metadata, with zero context tokens.
+2. ``retrieval``: context at the budget; the model answers or says, in a fixed form, that the
+   context does not contain the answer.
+3. ``wider``: on that, one wider retrieval (larger budget, more neighbours, larger sections).
+4. ``full-document``: the whole document(s), only when enabled in settings.
+
+With no model configured the answer is ``extractive`` (the most relevant sentences of the
+context, labelled as such), and ``retrieve_only`` returns the context alone.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from qdrant_client import QdrantClient
+
+from docthrift.extractive import extractive_answer
+from docthrift.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
+from docthrift.metadata_answers import answer_from_metadata
+from docthrift.models import Answer, AnswerUsage, Citation, RetrievedContext, RouteStep
+from docthrift.prompting import (
+    context_block, count_message_tokens, metadata_header, render_context, render_messages,
+    says_not_in_context,
+)
+from docthrift.tokens import count_tokens, truncate_to_tokens
+from indexes.catalog import document_chunks, document_text
+from indexes.embeddings import Embedder
+from indexes.retrieval import RetrievalOptions, retrieve
+from indexes.routing import route_question
+from indexes.store import list_documents
+
+
+@dataclass
+class QueryService:
+    """What answering needs, built once at an edge (a CLI command, the API's start)."""
+
+    client: QdrantClient
+    collection: str
+    embedder: Embedder
+    llm: LLM | None
+    options: RetrievalOptions
+    wide_budget: int
+    full_document_fallback: bool = False
+    context_window: int = 128_000
+    prices: dict[str, tuple[float, float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
+    _full_tokens: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Any]]:
+        return list_documents(self.client, self.collection)
+
+    def full_text(self, record: dict[str, Any]) -> str:
+        chunks = document_chunks(self.client, self.collection, record["doc_id"], record["sha256"])
+        return document_text(chunks)
+
+    def full_block_tokens(self, record: dict[str, Any]) -> int:
+        """Tokens of a whole document as one context block (cached per version)."""
+        key = (record["doc_id"], record["sha256"])
+        if key not in self._full_tokens:
+            pages = list(range(1, int(record.get("page_count") or 1) + 1))
+            self._full_tokens[key] = count_tokens(
+                context_block(record["doc_id"], "", pages, self.full_text(record)))
+        return self._full_tokens[key]
+
+
+def baseline_tokens(service: QueryService, question: str, records: list[dict[str, Any]]) -> int:
+    """Prompt tokens of the same template with the whole document(s) as context."""
+    empty = count_message_tokens(render_messages(question, metadata_header(records), ""))
+    blocks = [service.full_block_tokens(r) for r in records]
+    separators = count_tokens("\n\n") * max(len(blocks) - 1, 0)
+    return empty + sum(blocks) + separators
+
+
+def _citations(context: RetrievedContext) -> list[Citation]:
+    return [Citation(doc_id=p.doc_id, section=p.section, pages=p.pages, kind=p.kind,
+                     text=p.text, tokens=p.tokens) for p in context.pieces]
+
+
+def _scope(service: QueryService, question: str, doc_id: str | None,
+           records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_id = {r["doc_id"]: r for r in records}
+    if doc_id is not None:
+        return [by_id[doc_id]] if doc_id in by_id else []
+    route = route_question(question, records)
+    return [by_id[d] for d in (route.doc_ids or sorted(by_id))]
+
+
+def answer_question(service: QueryService, question: str, *, doc_id: str | None = None,
+                    budget: int | None = None, retrieve_only: bool = False) -> Answer:
+    """Run the ladder for one question and account for every token it spent."""
+    started = time.perf_counter()
+    records = service.records()
+    scope = _scope(service, question, doc_id, records)
+    options = replace(service.options, budget=budget or service.options.budget)
+    steps: list[RouteStep] = []
+    usage = Usage()
+    mode, text = "none", ""
+    meta = None if retrieve_only else answer_from_metadata(question, scope)
+    if meta is not None:
+        steps.append(RouteStep(step="metadata"))
+        mode, text = "metadata", meta
+        context = RetrievedContext(question=question, doc_ids=[r["doc_id"] for r in scope],
+                                   route="metadata", budget=options.budget, pieces=[])
+    else:
+        context = retrieve(service.client, service.collection, service.embedder, question,
+                           doc_id=doc_id, options=options, records=records)
+        if retrieve_only or service.llm is None:
+            steps.append(RouteStep(step="retrieval", context_tokens=context.tokens))
+            if not retrieve_only:
+                mode, text = "extractive", extractive_answer(question, context.pieces)
+        else:
+            mode = "llm"
+            text, context = _ask_with_ladder(service, question, doc_id, options, context, scope,
+                                             steps, usage)
+    cost = cost_usd(usage, service.llm.model, service.prices) if service.llm and usage.calls else (
+        0.0 if not usage.calls else None)
+    return Answer(
+        question=question, answer=text, answer_mode=mode,  # type: ignore[arg-type]
+        route=steps, citations=_citations(context),
+        usage=AnswerUsage(context_tokens=sum(s.context_tokens for s in steps),
+                          prompt_tokens=usage.prompt_tokens,
+                          completion_tokens=usage.completion_tokens,
+                          total_tokens=usage.total_tokens, cost_usd=cost),
+        baseline_tokens=baseline_tokens(service, question, scope),
+        latency_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+
+
+def _ask(service: QueryService, question: str, records: list[dict[str, Any]], context_text: str,
+         step: str, context_tokens: int, steps: list[RouteStep], usage: Usage) -> str:
+    assert service.llm is not None
+    reply = service.llm.chat_text(render_messages(question, metadata_header(records), context_text))
+    usage.add(reply.usage)
+    steps.append(RouteStep(step=step, context_tokens=context_tokens,
+                           prompt_tokens=reply.usage.prompt_tokens,
+                           completion_tokens=reply.usage.completion_tokens))
+    return reply.text
+
+
+def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
+                     options: RetrievalOptions, context: RetrievedContext,
+                     scope: list[dict[str, Any]], steps: list[RouteStep],
+                     usage: Usage) -> tuple[str, RetrievedContext]:
+    text = _ask(service, question, scope, render_context(context.pieces), "retrieval",
+                context.tokens, steps, usage)
+    if not says_not_in_context(text):
+        return text, context
+    wide = replace(options, budget=max(service.wide_budget, options.budget * 2),
+                   neighbours=options.neighbours + 1,
+                   small_section_tokens=options.small_section_tokens * 2)
+    context = retrieve(service.client, service.collection, service.embedder, question,
+                       doc_id=doc_id, options=wide, records=scope)
+    text = _ask(service, question, scope, render_context(context.pieces), "wider",
+                context.tokens, steps, usage)
+    if not says_not_in_context(text) or not service.full_document_fallback:
+        return text, context
+    whole = "\n\n".join(
+        context_block(r["doc_id"], "", list(range(1, int(r.get("page_count") or 1) + 1)),
+                      service.full_text(r)) for r in scope)
+    room = service.context_window - count_message_tokens(
+        render_messages(question, metadata_header(scope), "")) - 1024
+    whole, _ = truncate_to_tokens(whole, max(room, 0))
+    text = _ask(service, question, scope, whole, "full-document", count_tokens(whole), steps, usage)
+    return text, context

@@ -1,0 +1,203 @@
+"""The ``docthrift`` command line: one entry point, a subcommand per job.
+
+Heavy imports (Prefect, torch, sentence-transformers) happen inside the commands that need
+them, so ``docthrift --help`` answers at once. Errors become one red line and exit code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from docthrift.errors import DocthriftError
+from docthrift.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="docthrift",
+    help="Answer questions over long PDFs from only the relevant sections.\n\n"
+    "Examples:\n\n"
+    "  docthrift demo\n\n"
+    "  docthrift ingest reports/ annual-2024.pdf 'archive/**/*.pdf'\n\n"
+    "  docthrift docs --json",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+HomeOption = Annotated[
+    Path | None, typer.Option("--home", help="Data folder (default: $DOCTHRIFT_HOME or .docthrift).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _settings(home: Path | None, verbose: bool = False) -> Settings:
+    from docthrift.runtime import prepare_environment
+
+    settings = load_settings(home=home)
+    prepare_environment(settings, verbose=verbose)
+    return settings
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+@app.command(epilog="Example: docthrift ingest filings/ extra/annual-2024.pdf --json")
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="PDF files, folders or glob patterns.")],
+    home: HomeOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-index unchanged documents too.")] = False,
+    as_json: JsonOption = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Extract, chunk, embed and index PDFs; unchanged ones are skipped."""
+    settings = _settings(home, verbose)
+    from docthrift.cli_progress import ingest_progress
+    from flows.ingest import ingest_documents
+
+    with ingest_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
+        summary = ingest_documents(paths, overrides=settings.overrides(), force=force)
+    if as_json:
+        _print_json(summary.to_json())
+    else:
+        from docthrift.cli_views import print_ingest_summary
+
+        print_ingest_summary(out, summary)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command(epilog="Example: docthrift docs --json")
+def docs(home: HomeOption = None, as_json: JsonOption = False) -> None:
+    """List the indexed documents with their metadata."""
+    settings = _settings(home)
+    from indexes import store
+
+    records = store.list_documents(store.get_client(settings), settings.collection)
+    if as_json:
+        _print_json({"documents": [_doc_summary(r) for r in records]})
+        return
+    from docthrift.cli_views import print_documents
+
+    print_documents(out, records)
+
+
+@app.command(epilog="Example: docthrift show 3M_2022_10K --json")
+def show(
+    doc_id: Annotated[str, typer.Argument(help="Document id (see 'docthrift docs').")],
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one document's metadata and outline (heading paths with pages)."""
+    settings = _settings(home)
+    from indexes import store
+
+    record = store.get_document(store.get_client(settings), settings.collection, doc_id)
+    if record is None:
+        raise DocthriftError(f"{doc_id}: no such document in the index; see 'docthrift docs'")
+    if as_json:
+        _print_json(record)
+        return
+    from docthrift.cli_views import print_document
+
+    print_document(out, record)
+
+
+@app.command(epilog="Example: docthrift demo --home /tmp/docthrift-demo")
+def demo(
+    home: HomeOption = None,
+    questions: Annotated[int, typer.Option("--questions", help="Sample questions to ask.")] = 3,
+) -> None:
+    """Generate sample reports, ingest them, and answer sample questions (no API key needed)."""
+    settings = _settings(home)
+    from docthrift.answering import answer_question
+    from docthrift.cli_progress import ingest_progress
+    from docthrift.cli_views import print_answer, print_documents, print_ingest_summary
+    from docthrift.samples import generate_samples
+    from docthrift.service import make_service
+    from flows.ingest import ingest_documents
+    from indexes import store
+
+    folder = settings.home / "samples"
+    files = generate_samples(folder)
+    out.print(f"Generated {len(files)} sample PDFs in {folder}")
+    with ingest_progress(enabled=sys.stderr.isatty(), console=err):
+        summary = ingest_documents([str(folder)], overrides=settings.overrides())
+    print_ingest_summary(out, summary)
+    print_documents(out, store.list_documents(store.get_client(settings), settings.collection))
+    service = make_service(settings)
+    lines = (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in lines[:questions]:
+        item = json.loads(line)
+        out.rule(f"[bold]{item['question']}[/bold]")
+        print_answer(out, answer_question(service, item["question"]))
+        out.print(f"expected: {item['answer']} (pages {item['evidence_pages']})", highlight=False)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command(epilog="Examples:\n\n  docthrift ask \"What was 3M's FY2022 capex?\"\n\n"
+             "  docthrift ask \"Total assets?\" --doc 3M_2022_10K --budget 2000 --json\n\n"
+             "  docthrift ask \"Net revenue in 2024?\" --retrieve-only")
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in plain language.")],
+    doc: Annotated[str | None, typer.Option("--doc", help="Answer from this document only.")] = None,
+    budget: Annotated[int | None, typer.Option("--budget", help="Context budget in tokens.")] = None,
+    retrieve_only: Annotated[bool, typer.Option("--retrieve-only", help="Return the context only.")] = False,
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question from only the relevant sections, and say what it cost."""
+    settings = _settings(home)
+    from docthrift.answering import answer_question
+    from docthrift.service import make_service
+    from docthrift.validation import check_question
+
+    check_question(question, budget, settings)
+    answer = answer_question(make_service(settings), question, doc_id=doc, budget=budget,
+                             retrieve_only=retrieve_only)
+    if as_json:
+        _print_json(answer.model_dump())
+        return
+    from docthrift.cli_views import print_answer
+
+    print_answer(out, answer)
+
+
+@app.command(epilog="Example: DOCTHRIFT_API_KEY=secret docthrift serve --port 8000")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    home: HomeOption = None,
+) -> None:
+    """Serve the HTTP API (query, documents, ingest); OpenAPI docs at /docs."""
+    settings = _settings(home)
+    import uvicorn
+
+    from docthrift.api import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _doc_summary(record: dict[str, Any]) -> dict[str, Any]:
+    keys = ("doc_id", "source", "sha256", "page_count", "sections", "tables", "chunks",
+            "needs_ocr", "document_tokens", "ingested_at", "summary")
+    return {**{k: record.get(k) for k in keys}, "metadata": record.get("metadata", {})}
+
+
+def main() -> None:
+    """Entry point: run the app, turning docthrift's errors into one line and exit code 1."""
+    try:
+        app()
+    except DocthriftError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

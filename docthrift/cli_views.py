@@ -1,0 +1,97 @@
+"""How the CLI shows results to a person (rich tables); ``--json`` bypasses this."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from docthrift.models import IngestSummary
+
+_STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
+                 "failed": "red"}
+
+
+def print_ingest_summary(console: Console, summary: IngestSummary) -> None:
+    """One row a document, then the totals and every failure's reason."""
+    table = Table(title="Ingestion")
+    for column in ("document", "status", "pages", "sections", "tables", "chunks", "seconds"):
+        table.add_column(column, justify="left" if column in ("document", "status") else "right")
+    for d in summary.documents:
+        style = _STATUS_STYLE.get(d.status, "")
+        table.add_row(d.doc_id, f"[{style}]{d.status}[/{style}]", str(d.pages), str(d.sections),
+                      str(d.tables), str(d.chunks), f"{d.seconds:.1f}")
+    console.print(table)
+    t = summary.totals
+    console.print(
+        f"{t['documents']} documents: {t['added']} added, {t['updated']} updated, "
+        f"{t['unchanged']} unchanged, {t['removed']} removed, {t['failed']} failed "
+        f"in {t['seconds']:.1f}s"
+    )
+    for d in summary.documents:
+        if d.error:
+            console.print(f"[red]failed:[/red] {d.error}", highlight=False)
+        if d.needs_ocr:
+            pages = ", ".join(map(str, d.needs_ocr[:20])) + ("…" if len(d.needs_ocr) > 20 else "")
+            console.print(f"[yellow]needs OCR:[/yellow] {d.file} pages {pages} have no text layer")
+
+
+def print_documents(console: Console, records: list[dict[str, Any]]) -> None:
+    """The indexed documents with their main metadata."""
+    if not records:
+        console.print("The index is empty; add documents with 'docthrift ingest PATH'.")
+        return
+    table = Table(title="Indexed documents")
+    for column in ("doc_id", "company", "type", "period", "pages", "sections", "chunks"):
+        table.add_column(column)
+    for r in records:
+        m = r.get("metadata", {})
+        table.add_row(r["doc_id"], m.get("company") or "", m.get("doc_type") or "",
+                      m.get("fiscal_period") or "", str(r.get("page_count", "")),
+                      str(r.get("sections", "")), str(r.get("chunks", "")))
+    console.print(table)
+
+
+def print_document(console: Console, record: dict[str, Any]) -> None:
+    """A document's metadata, then its outline with page spans."""
+    m = record.get("metadata", {})
+    console.print(f"[bold]{record['doc_id']}[/bold]  {m.get('title') or ''}", highlight=False)
+    for key in ("company", "ticker", "doc_type", "fiscal_period", "period_end"):
+        if m.get(key):
+            console.print(f"  {key}: {m[key]}", highlight=False)
+    console.print(f"  pages: {record.get('page_count')}  chunks: {record.get('chunks')}  "
+                  f"tokens: {record.get('document_tokens')}")
+    if record.get("summary"):
+        console.print(f"  summary: {record['summary']}", highlight=False)
+    table = Table(title="Outline")
+    table.add_column("section")
+    table.add_column("pages", justify="right")
+    for s in record.get("outline", []):
+        span = f"{s['page_start']}" if s["page_start"] == s["page_end"] else f"{s['page_start']}-{s['page_end']}"
+        table.add_row("  " * (s.get("level", 1) - 1) + s["section"], span)
+    console.print(table)
+
+
+def print_answer(console: Console, answer: Any) -> None:
+    """The answer, its sources, and what it cost against the whole-document prompt."""
+    labels = {"llm": "Answer", "extractive": "Extractive answer", "metadata": "From metadata",
+              "none": "Context only"}
+    if answer.answer:
+        console.print(f"[bold]{labels[answer.answer_mode]}:[/bold] {answer.answer}", highlight=False)
+    table = Table(title="Sources")
+    for column in ("document", "section", "pages", "kind", "tokens"):
+        table.add_column(column)
+    for c in answer.citations:
+        pages = f"{c.pages[0]}" if len(c.pages) == 1 else f"{c.pages[0]}-{c.pages[-1]}"
+        table.add_row(c.doc_id, c.section[:70], pages, c.kind, str(c.tokens))
+    console.print(table)
+    u = answer.usage
+    cost = f"${u.cost_usd:.5f}" if u.cost_usd is not None else "unknown price"
+    share = f"{u.context_tokens / answer.baseline_tokens:.1%}" if answer.baseline_tokens else "n/a"
+    console.print(
+        f"route: {' → '.join(s.step for s in answer.route)}  |  context {u.context_tokens} tokens "
+        f"({share} of the whole-document prompt, {answer.baseline_tokens})  |  prompt "
+        f"{u.prompt_tokens}, completion {u.completion_tokens}, {cost}  |  {answer.latency_ms:.0f} ms",
+        highlight=False,
+    )

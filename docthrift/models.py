@@ -1,0 +1,257 @@
+"""Typed, frozen records that flow between the stages.
+
+``Document`` → ``Section`` → ``Chunk`` at ingestion; the query and evaluation records live
+with the code that produces them and build on these. Pages are 1-based everywhere.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DocType = Literal["10-K", "10-Q", "8-K", "earnings", "other"]
+ChunkKind = Literal["text", "table"]
+
+# Namespace of docthrift's deterministic ids (uuid5).
+ID_NAMESPACE = uuid.UUID("6f1c1a52-3a9e-5d1e-9a43-2f8f3c7d2b10")
+HEADING_SEPARATOR = " > "
+
+
+class Frozen(BaseModel):
+    """Base of every record: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DocumentMetadata(Frozen):
+    """Document-level facts pulled deterministically from the PDF."""
+
+    title: str | None = Field(None, description="The document's title.")
+    company: str | None = Field(None, description="Issuer or company the document is about.")
+    ticker: str | None = Field(None, description="Trading symbol, when the document names one.")
+    doc_type: DocType = Field("other", description="10-K, 10-Q, 8-K, earnings release or other.")
+    fiscal_year: int | None = Field(None, description="Fiscal year the document reports on.")
+    fiscal_period: str | None = Field(
+        None, description="Period label: 'FY2022', 'Q2 2023' (quarter and fiscal year)."
+    )
+    period_end: str | None = Field(None, description="ISO date the reported period ends.")
+    dates: list[str] = Field(default_factory=list, description="ISO dates the document names.")
+    pdf_metadata: dict[str, str] = Field(
+        default_factory=dict, description="The PDF's own metadata dictionary (non-empty keys)."
+    )
+
+    def payload(self) -> dict[str, object]:
+        """The fields stored on every chunk's payload (the PDF dictionary stays with the doc)."""
+        return self.model_dump(exclude={"pdf_metadata", "dates"})
+
+
+class PageText(Frozen):
+    """Text of one section on one page."""
+
+    page: int = Field(ge=1)
+    text: str
+
+
+class Table(Frozen):
+    """A table found on a page, rendered as Markdown with its header row."""
+
+    page: int = Field(ge=1)
+    markdown: str
+    rows: int
+    cols: int
+    section_path: str = ""
+
+
+class Section(Frozen):
+    """A span of the document under one heading path."""
+
+    path: list[str] = Field(description="Heading path, outermost first.")
+    level: int = Field(1, ge=1)
+    page_start: int = Field(ge=1)
+    page_end: int = Field(ge=1)
+    pages: list[PageText] = Field(default_factory=list, description="The section's text by page.")
+    summary: str | None = None
+
+    @property
+    def heading(self) -> str:
+        """Heading path as one string: 'Item 7 > Liquidity'."""
+        return HEADING_SEPARATOR.join(self.path)
+
+    @property
+    def text(self) -> str:
+        """The section's whole text."""
+        return "\n".join(part.text for part in self.pages)
+
+
+class Document(Frozen):
+    """A PDF after extraction."""
+
+    doc_id: str
+    source: str = Field(description="File name the document was read from.")
+    sha256: str
+    page_count: int
+    metadata: DocumentMetadata
+    sections: list[Section]
+    tables: list[Table] = Field(default_factory=list)
+    needs_ocr: list[int] = Field(
+        default_factory=list, description="1-based pages with no text layer (scanned images)."
+    )
+    summary: str | None = None
+
+
+class Chunk(Frozen):
+    """A piece of one section, the unit that is embedded and indexed."""
+
+    id: str
+    doc_id: str
+    position: int = Field(description="Order of the chunk in its document.")
+    section: str = Field(description="Heading path joined with ' > '.")
+    page_start: int = Field(ge=1)
+    page_end: int = Field(ge=1)
+    kind: ChunkKind
+    text: str
+    tokens: int
+    content_hash: str
+
+    @property
+    def pages(self) -> list[int]:
+        """All 1-based pages the chunk touches."""
+        return list(range(self.page_start, self.page_end + 1))
+
+    @property
+    def embed_text(self) -> str:
+        """What the embedder reads: the heading path, then the text."""
+        return f"{self.section}\n{self.text}" if self.section else self.text
+
+
+def chunk_id(doc_id: str, content_hash: str, position: int) -> str:
+    """Deterministic point id: uuid5 of document id, content hash and position."""
+    return str(uuid.uuid5(ID_NAMESPACE, f"{doc_id}:{content_hash}:{position}"))
+
+
+IngestStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
+
+
+class DocumentResult(Frozen):
+    """What an ingestion run did with one file."""
+
+    doc_id: str
+    file: str
+    status: IngestStatus
+    pages: int = 0
+    sections: int = 0
+    tables: int = 0
+    chunks: int = 0
+    embedded: int = Field(0, description="Distinct texts embedded (0 when skipped).")
+    needs_ocr: list[int] = Field(default_factory=list)
+    enrichment_tokens: int = Field(0, description="LLM tokens spent on enrichment (ingestion cost).")
+    seconds: float = 0.0
+    error: str | None = None
+
+
+class IngestSummary(Frozen):
+    """The result of one ingestion run."""
+
+    documents: list[DocumentResult]
+    seconds: float = 0.0
+
+    @property
+    def totals(self) -> dict[str, float | int]:
+        """Counts per status and sums of pages, chunks and time."""
+        statuses = ("added", "updated", "unchanged", "removed", "failed")
+        totals: dict[str, float | int] = {
+            s: sum(1 for d in self.documents if d.status == s) for s in statuses
+        }
+        totals["documents"] = len(self.documents)
+        for key in ("pages", "sections", "tables", "chunks", "embedded", "enrichment_tokens"):
+            totals[key] = sum(getattr(d, key) for d in self.documents)
+        totals["seconds"] = round(self.seconds, 2)
+        return totals
+
+    @property
+    def failed(self) -> bool:
+        """Whether any document failed."""
+        return any(d.status == "failed" for d in self.documents)
+
+    def to_json(self) -> dict[str, object]:
+        """The ``--json`` shape: documents and totals."""
+        return {
+            "documents": [d.model_dump() for d in self.documents],
+            "totals": self.totals,
+        }
+
+
+class ContextPiece(Frozen):
+    """A contiguous run of one section's chunks, as sent to the model and cited."""
+
+    doc_id: str
+    section: str
+    pages: list[int]
+    kind: ChunkKind
+    text: str
+    tokens: int
+    position: int = Field(description="Position of the first chunk in its document.")
+    score: float = 0.0
+
+
+class RetrievedContext(Frozen):
+    """What retrieval selected for a question, in document order, within a budget."""
+
+    question: str
+    doc_ids: list[str] | None = Field(description="Documents searched (None: all).")
+    route: str = ""
+    budget: int
+    pieces: list[ContextPiece]
+
+    @property
+    def tokens(self) -> int:
+        """Tokens of the pieces' texts."""
+        return sum(piece.tokens for piece in self.pieces)
+
+
+AnswerMode = Literal["llm", "extractive", "metadata", "none"]
+
+
+class RouteStep(Frozen):
+    """One rung of the escalation ladder that an answer climbed."""
+
+    step: str
+    context_tokens: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Citation(Frozen):
+    """A piece of context the answer was given, with where it came from."""
+
+    doc_id: str
+    section: str
+    pages: list[int]
+    kind: ChunkKind
+    text: str
+    tokens: int
+
+
+class AnswerUsage(Frozen):
+    """Tokens and cost of one answer, summed over its steps."""
+
+    context_tokens: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    cost_usd: float | None = None
+
+
+class Answer(Frozen):
+    """The result of ``docthrift ask`` and ``POST /v1/query`` (its JSON shape is public)."""
+
+    question: str
+    answer: str
+    answer_mode: AnswerMode
+    route: list[RouteStep]
+    citations: list[Citation]
+    usage: AnswerUsage
+    baseline_tokens: int
+    latency_ms: float

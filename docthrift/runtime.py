@@ -1,0 +1,28 @@
+"""Process set-up at an edge: quiet, offline-safe defaults for Prefect and Hugging Face.
+
+Called by the CLI and the API before Prefect is imported; values already in the environment
+win, so a user's ``PREFECT_API_URL`` or ``PREFECT_HOME`` is respected.
+"""
+
+from __future__ import annotations
+
+import os
+
+from docthrift.settings import Settings
+
+
+def prepare_environment(settings: Settings, *, verbose: bool = False) -> None:
+    """Point Prefect's home into DOCTHRIFT_HOME and switch off network-bound extras."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    defaults = {
+        "PREFECT_HOME": str(settings.prefect_home.resolve()),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+        "PREFECT_LOGGING_LEVEL": "INFO" if verbose else "WARNING",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)

@@ -1,0 +1,34 @@
+"""The document record kept beside the chunks: metadata, outline, version, cost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from docthrift.models import Chunk, Document
+
+
+def document_record(document: Document, chunks: list[Chunk], *, fingerprint: str,
+                    document_tokens: int, enrichment_tokens: int = 0) -> dict[str, Any]:
+    """The payload of a document's record in the documents collection."""
+    return {
+        "doc_id": document.doc_id,
+        "source": document.source,
+        "sha256": document.sha256,
+        "fingerprint": fingerprint,
+        "page_count": document.page_count,
+        "metadata": document.metadata.model_dump(),
+        "outline": [
+            {"section": s.heading, "level": s.level, "page_start": s.page_start,
+             "page_end": s.page_end, "summary": s.summary}
+            for s in document.sections
+        ],
+        "sections": len(document.sections),
+        "tables": len(document.tables),
+        "chunks": len(chunks),
+        "needs_ocr": document.needs_ocr,
+        "summary": document.summary,
+        "document_tokens": document_tokens,
+        "enrichment_tokens": enrichment_tokens,
+        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,190 @@
+"""Hybrid retrieval and context building under a token budget.
+
+1. Route: the caller's document, or the documents the question names (company, period).
+2. Search: dense (MiniLM) and sparse (BM25) ``prefetch`` in Qdrant, fused with RRF, filtered
+   to the routed documents' current versions.
+3. Build: walk the fused hits best first; grow a text hit to its whole section when the
+   section is small, else to its neighbours in the section; keep tables whole; stop adding at
+   the budget. Pieces come out merged per section run and in document order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from qdrant_client import QdrantClient, models
+
+from docthrift.errors import RetrievalError
+from docthrift.models import ContextPiece, RetrievedContext
+from docthrift.tokens import count_tokens
+from indexes.catalog import StoredChunk, document_chunks
+from indexes.embeddings import Embedder
+from indexes.routing import route_question
+from indexes.sparse import query_vector
+from indexes.store import DENSE, SPARSE, list_documents
+
+Fusion = Literal["rrf", "dbsf"]
+
+
+@dataclass(frozen=True)
+class RetrievalOptions:
+    """How retrieval trades tokens for recall; defaults chosen on the dev set (docs/retrieval.md)."""
+
+    budget: int = 4000
+    candidates: int = 60
+    prefetch: int = 120
+    fusion: Fusion = "rrf"
+    small_section_tokens: int = 600
+    neighbours: int = 1
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A fused search result."""
+
+    doc_id: str
+    position: int
+    score: float
+
+
+def search_chunks(client: QdrantClient, collection: str, embedder: Embedder, question: str,
+                  shas: dict[str, str], options: RetrievalOptions) -> list[Hit]:
+    """Fused dense + sparse search over the current versions of the given documents."""
+    selector = models.Filter(must=[
+        models.FieldCondition(key="doc_sha256", match=models.MatchAny(any=sorted(set(shas.values()))))
+    ])
+    fusion = models.Fusion.RRF if options.fusion == "rrf" else models.Fusion.DBSF
+    result = client.query_points(
+        collection,
+        prefetch=[
+            models.Prefetch(query=embedder.embed_query(question), using=DENSE,
+                            limit=options.prefetch, filter=selector),
+            models.Prefetch(query=query_vector(question), using=SPARSE,
+                            limit=options.prefetch, filter=selector),
+        ],
+        query=models.FusionQuery(fusion=fusion),
+        limit=options.candidates,
+        with_payload=["doc_id", "position"],
+    )
+    return [Hit(p.payload["doc_id"], p.payload["position"], p.score)  # type: ignore[index]
+            for p in result.points if p.payload]
+
+
+def _group(chunks: list[StoredChunk], position: int, options: RetrievalOptions) -> list[int]:
+    """The positions a hit brings in: whole small section, else the hit and its neighbours."""
+    hit = chunks[position]
+    if hit.kind == "table":
+        return [position]
+    start = position
+    while start > 0 and chunks[start - 1].section == hit.section and chunks[start - 1].kind == "text":
+        start -= 1
+    stop = position
+    while stop + 1 < len(chunks) and chunks[stop + 1].section == hit.section and chunks[stop + 1].kind == "text":
+        stop += 1
+    if sum(c.tokens for c in chunks[start : stop + 1]) <= options.small_section_tokens:
+        return list(range(start, stop + 1))
+    return list(range(max(start, position - options.neighbours), min(stop, position + options.neighbours) + 1))
+
+
+def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
+                     options: RetrievalOptions) -> dict[str, dict[int, float]]:
+    """Chunks to send, per document, with the best score that brought each in."""
+    chosen: dict[str, dict[int, float]] = defaultdict(dict)
+    used = 0
+    for hit in hits:
+        chunks = catalog[hit.doc_id]
+        if hit.position >= len(chunks) or hit.position in chosen[hit.doc_id]:
+            continue
+        for group in (_group(chunks, hit.position, options), [hit.position]):
+            new = [p for p in group if p not in chosen[hit.doc_id]]
+            cost = sum(chunks[p].tokens for p in new)
+            if used + cost <= options.budget:
+                for p in new:
+                    chosen[hit.doc_id][p] = hit.score
+                used += cost
+                break
+        if used >= options.budget:
+            break
+    _drop_covered_tables(chosen, catalog)
+    return chosen
+
+
+def _drop_covered_tables(chosen: dict[str, dict[int, float]],
+                         catalog: dict[str, list[StoredChunk]]) -> None:
+    """A table whose page is already in a chosen text chunk of its section is sent once."""
+    for doc_id, positions in chosen.items():
+        chunks = catalog[doc_id]
+        covered = {(chunks[p].section, page) for p in positions if chunks[p].kind == "text"
+                   for page in range(chunks[p].page_start, chunks[p].page_end + 1)}
+        for p in [p for p in positions if chunks[p].kind == "table"]:
+            if (chunks[p].section, chunks[p].page_start) in covered:
+                del positions[p]
+
+
+def build_pieces(chosen: dict[str, dict[int, float]], catalog: dict[str, list[StoredChunk]],
+                 doc_order: list[str]) -> list[ContextPiece]:
+    """Merge chosen chunks into runs of one section and kind, in document order."""
+    pieces: list[ContextPiece] = []
+    for doc_id in doc_order:
+        positions = sorted(chosen.get(doc_id, {}))
+        run: list[StoredChunk] = []
+        for p in positions + [-1]:
+            chunk = catalog[doc_id][p] if p >= 0 else None
+            if run and (chunk is None or chunk.position != run[-1].position + 1
+                        or chunk.section != run[-1].section or chunk.kind != run[-1].kind):
+                text = "\n".join(c.text for c in run)
+                pages = sorted({pg for c in run for pg in range(c.page_start, c.page_end + 1)})
+                pieces.append(ContextPiece(
+                    doc_id=doc_id, section=run[0].section, pages=pages, kind=run[0].kind,  # type: ignore[arg-type]
+                    text=text, tokens=count_tokens(text), position=run[0].position,
+                    score=max(chosen[doc_id][c.position] for c in run)))
+                run = []
+            if chunk is not None:
+                run.append(chunk)
+    return pieces
+
+
+def _whole_documents(client: QdrantClient, collection: str, question: str, doc_ids: list[str],
+                     shas: dict[str, str], reason: str, options: RetrievalOptions) -> RetrievedContext | None:
+    """Documents that fit the budget whole are sent whole: cheaper than any selection."""
+    catalog = {d: document_chunks(client, collection, d, shas[d]) for d in doc_ids}
+    chosen = {d: {c.position: 1.0 for c in chunks if c.kind == "text"} for d, chunks in catalog.items()}
+    pieces = build_pieces(chosen, catalog, doc_ids)
+    if sum(p.tokens for p in pieces) > options.budget:  # joins pushed it over: select instead
+        return None
+    return RetrievedContext(question=question, doc_ids=doc_ids, route=f"{reason}; whole document",
+                            budget=options.budget, pieces=pieces)
+
+
+def retrieve(client: QdrantClient, collection: str, embedder: Embedder, question: str, *,
+             doc_id: str | None = None, options: RetrievalOptions = RetrievalOptions(),
+             records: list[dict[str, Any]] | None = None) -> RetrievedContext:
+    """Select context for ``question`` within ``options.budget`` tokens.
+
+    Raises:
+        RetrievalError: the named document is not indexed, or the index is empty.
+    """
+    records = records if records is not None else list_documents(client, collection)
+    by_id = {r["doc_id"]: r for r in records}
+    if doc_id is not None:
+        if doc_id not in by_id:
+            raise RetrievalError(f"{doc_id}: no such document in the index; see 'docthrift docs'")
+        doc_ids, reason = [doc_id], "document named by the caller"
+    else:
+        if not records:
+            raise RetrievalError("the index is empty; add documents with 'docthrift ingest PATH'")
+        route = route_question(question, records)
+        doc_ids, reason = route.doc_ids or sorted(by_id), route.reason
+    shas = {d: by_id[d]["sha256"] for d in doc_ids}
+    if sum(int(by_id[d].get("document_tokens") or 0) for d in doc_ids) <= options.budget:
+        whole = _whole_documents(client, collection, question, doc_ids, shas, reason, options)
+        if whole is not None:
+            return whole
+    hits = search_chunks(client, collection, embedder, question, shas, options)
+    catalog = {d: document_chunks(client, collection, d, shas[d]) for d in {h.doc_id for h in hits}}
+    chosen = select_positions(hits, catalog, options)
+    pieces = build_pieces(chosen, catalog, doc_ids)
+    return RetrievedContext(question=question, doc_ids=doc_ids, route=reason,
+                            budget=options.budget, pieces=pieces)

@@ -1,0 +1,128 @@
+"""Route a question to documents by the company, period and document type it names.
+
+FinanceBench-style questions name the company ("3M", "JnJ", "AMEX") and the period
+("FY2022", "Q2 of FY2024") but no file. The router matches those against each indexed
+document's metadata; when nothing matches it leaves the whole index in scope.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# First words of company names too common to identify a company on their own.
+_GENERIC_WORDS = frozenset(
+    "the american general first united national international global best new great "
+    "royal standard capital world north south east west bank group holdings".split()
+)
+_SUFFIXES = re.compile(
+    r"\b(incorporated|inc|corporation|corp|company|co|plc|ltd|limited|llc|lp|sa|ag|nv|se|"
+    r"holdings?|group)\b\.?", re.I
+)
+_YEAR = re.compile(r"\b(?:fy|fiscal(?:\s+year)?)?\s*'?((?:19|20)\d{2}|\d{2})\b", re.I)
+_FY_SHORT = re.compile(r"\bfy\s?'?(\d{2}|\d{4})\b", re.I)
+_FULL_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+_QUARTER = re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth)\s+quarter)\b", re.I)
+_QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+_TYPE_WORDS = {
+    "10-K": re.compile(r"\b10-?k\b|annual report", re.I),
+    "10-Q": re.compile(r"\b10-?q\b|quarterly report", re.I),
+    "8-K": re.compile(r"\b8-?k\b", re.I),
+    "earnings": re.compile(r"earnings (release|report|call)|press release", re.I),
+}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def company_aliases(company: str, ticker: str | None = None) -> set[str]:
+    """Ways a question may name a company: full name, distinctive first word, initials."""
+    core = _SUFFIXES.sub(" ", company).strip(" ,.&")
+    words = _words(core.replace("&", " and "))
+    aliases: set[str] = set()
+    if words:
+        aliases.add(" ".join(words))
+        content = [w for w in words if w != "and"]
+        if len(content[0]) >= 2 and content[0] not in _GENERIC_WORDS:
+            aliases.add(content[0])
+        if len(content) >= 2:
+            initials = "".join(w[0] for w in content)
+            if "and" in words:  # Johnson & Johnson → jnj, j&j
+                aliases.update({"n".join(w[0] for w in content), initials})
+            aliases.add("".join(w[:2] for w in content[:2]))  # American Express → amex
+            aliases.add(" ".join(content[:2]))
+    if ticker:
+        aliases.add(ticker.lower())
+    return {a for a in aliases if len(a) >= 2}
+
+
+def _mentions(question: str, alias: str) -> bool:
+    text = " ".join(_words(question.replace("&", "n")))
+    return re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", text) is not None
+
+
+def years_in(question: str) -> set[int]:
+    """Fiscal years a question names: 2022, FY2022, FY22, FY 2022."""
+    years = {int(y) for y in _FULL_YEAR.findall(question)}
+    for short in _FY_SHORT.findall(question):
+        years.add(int(short) if len(short) == 4 else 2000 + int(short))
+    return years
+
+
+def quarter_in(question: str) -> str | None:
+    """The quarter a question names (Q1..Q4), if any."""
+    match = _QUARTER.search(question) or re.search(r"\bq([1-4])'?\s?\d{2,4}", question, re.I)
+    if not match:
+        return None
+    groups = [g for g in match.groups() if g]
+    return "Q" + _QUARTER_WORDS.get(groups[0].lower(), groups[0])
+
+
+@dataclass(frozen=True)
+class Route:
+    """The documents a question was routed to and why."""
+
+    doc_ids: list[str] | None  # None: the whole index
+    reason: str
+    company: str | None = None
+    years: list[int] = field(default_factory=list)
+
+
+def route_question(question: str, records: list[dict[str, Any]]) -> Route:
+    """Pick the documents a question is about, from their metadata records."""
+    by_company: list[dict[str, Any]] = []
+    company = None
+    best = 0
+    for record in records:
+        meta = record.get("metadata") or {}
+        if not meta.get("company"):
+            continue
+        hits = [a for a in company_aliases(meta["company"], meta.get("ticker")) if _mentions(question, a)]
+        strength = max((len(a) for a in hits), default=0)
+        if strength > best:
+            by_company, best, company = [record], strength, meta["company"]
+        elif strength and strength == best:
+            by_company.append(record)
+    if not by_company:
+        return Route(None, "no company named: searching every document")
+    chosen = by_company
+    years = sorted(years_in(question))
+    if years:
+        latest = max(years)
+        same_year = [r for r in chosen if (r.get("metadata") or {}).get("fiscal_year") == latest]
+        later = [r for r in chosen if ((r.get("metadata") or {}).get("fiscal_year") or 0) > latest]
+        chosen = same_year or later or chosen
+    wanted = [t for t, pattern in _TYPE_WORDS.items() if pattern.search(question)]
+    quarter = quarter_in(question)
+    if quarter and not wanted:
+        wanted = ["10-Q", "earnings"]
+    typed = [r for r in chosen if (r.get("metadata") or {}).get("doc_type") in wanted]
+    if typed:
+        chosen = typed
+        if quarter:
+            in_quarter = [r for r in typed if quarter in ((r.get("metadata") or {}).get("fiscal_period") or "")]
+            chosen = in_quarter or typed
+    doc_ids = sorted(r["doc_id"] for r in chosen)
+    return Route(doc_ids, f"named {company}" + (f", {years}" if years else ""), company, years)

@@ -1,0 +1,111 @@
+"""A small OpenAI-compatible chat server on 127.0.0.1: the tests' only stand-in.
+
+It speaks ``POST /v1/chat/completions`` with real HTTP, so the real ``openai`` client, its
+retries and its ``usage`` parsing run. Tests queue failures (429, 500, malformed replies) and
+set a responder that turns the request into reply text.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from docthrift.tokens import count_tokens
+
+Responder = Callable[[dict[str, Any]], str]
+
+
+def _default_responder(request: dict[str, Any]) -> str:
+    if request.get("response_format"):
+        return json.dumps({"summary": "A summary.", "sections": []})
+    return "The context does not say."
+
+
+class FakeLLM:
+    """State shared with the handler: queued failures, the responder, requests seen."""
+
+    def __init__(self) -> None:
+        self.responder: Responder = _default_responder
+        self.failures: list[str] = []  # "429", "500", "malformed", "empty", "badjson"
+        self.requests: list[dict[str, Any]] = []
+        self.cached_tokens = 0
+        self.lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def start(self) -> FakeLLM:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.responder = _default_responder
+            self.failures.clear()
+            self.requests.clear()
+            self.cached_tokens = 0
+
+    def reply(self, request: dict[str, Any]) -> tuple[int, dict[str, Any] | str]:
+        with self.lock:
+            self.requests.append(request)
+            failure = self.failures.pop(0) if self.failures else None
+        if failure == "429":
+            return 429, {"error": {"message": "rate limited", "type": "rate_limit"}}
+        if failure == "500":
+            return 500, {"error": {"message": "internal error", "type": "server_error"}}
+        if failure == "malformed":
+            return 200, "{not json"
+        prompt = sum(count_tokens(m.get("content") or "") + 4 for m in request["messages"])
+        text = "" if failure == "empty" else self.responder(request)
+        if failure == "badjson":
+            text = "this is not the JSON you asked for"
+        completion = count_tokens(text)
+        return 200, {
+            "id": f"chatcmpl-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": 0,
+            "model": request.get("model", "test-model"),
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": text}}],
+            "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
+                      "total_tokens": prompt + completion,
+                      "prompt_tokens_details": {"cached_tokens": self.cached_tokens}},
+        }
+
+
+def _handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # keep test output clean
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            length = int(self.headers.get("Content-Length", 0))
+            request = json.loads(self.rfile.read(length) or b"{}")
+            if not self.path.endswith("/chat/completions"):
+                self._send(404, {"error": {"message": f"no route {self.path}"}})
+                return
+            status, body = state.reply(request)
+            self._send(status, body)
+
+        def _send(self, status: int, body: dict[str, Any] | str) -> None:
+            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            if status == 429:
+                self.send_header("Retry-After", "0")
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler

@@ -1,0 +1,103 @@
+"""The ingest-documents flow end to end: real PDFs, model, Qdrant local mode and Prefect."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from docthrift.settings import Settings
+from flows.ingest import ingest_documents
+from indexes import store
+
+
+def _run(settings: Settings, *paths: Path, force: bool = False):  # type: ignore[no-untyped-def]
+    return ingest_documents([str(p) for p in paths], overrides={
+        "home": str(settings.home), "collection": settings.collection}, force=force)
+
+
+def _points(settings: Settings, doc_id: str) -> list[dict]:
+    client = store.get_client(settings)
+    points, _ = client.scroll(settings.collection, limit=10_000, with_payload=True,
+                              scroll_filter=store._doc_filter(doc_id))
+    return [p.payload for p in points]
+
+
+@pytest.fixture
+def corpus(samples_dir: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for pdf in samples_dir.glob("*.pdf"):
+        shutil.copy(pdf, folder / pdf.name)
+    return folder
+
+
+def test_ingest_then_unchanged_then_one_changed(prefect_harness, settings, corpus) -> None:  # type: ignore[no-untyped-def]
+    first = _run(settings, corpus)
+    assert {d.status for d in first.documents} == {"added"}
+    assert first.totals["documents"] == 3 and first.totals["chunks"] > 50
+    tenk = next(d for d in first.documents if d.doc_id == "northwind_2024_10K")
+    assert tenk.pages == 15 and tenk.sections > 10 and tenk.tables >= 3
+    assert len(_points(settings, "northwind_2024_10K")) == tenk.chunks
+
+    second = _run(settings, corpus)
+    assert {d.status for d in second.documents} == {"unchanged"}
+    assert second.totals["embedded"] == 0
+    assert [d.chunks for d in second.documents] == [d.chunks for d in first.documents]
+
+    # Change one file: a page of extra text. Only that one is re-indexed; no stale chunk stays.
+    target = corpus / "northwind_2025Q1_10Q.pdf"
+    old_sha = {p["doc_sha256"] for p in _points(settings, "northwind_2025Q1_10Q")}
+    with pymupdf.open(target) as doc:
+        page = doc.new_page()
+        page.insert_text((72, 72), "Subsequent event: Northwind opened a plant in Ohio.")
+        data = doc.tobytes()
+    target.write_bytes(data)
+    third = _run(settings, corpus)
+    status = {d.doc_id: d.status for d in third.documents}
+    assert status == {"northwind_2025Q1_10Q": "updated", "northwind_2024_10K": "unchanged",
+                      "contoso_2024Q4_earnings": "unchanged"}
+    points = _points(settings, "northwind_2025Q1_10Q")
+    new_sha = {p["doc_sha256"] for p in points}
+    assert len(new_sha) == 1 and not new_sha & old_sha
+    assert any("plant in Ohio" in p["text"] for p in points)
+    assert len(points) == next(d.chunks for d in third.documents if d.status == "updated")
+    record = store.get_document(store.get_client(settings), settings.collection, "northwind_2025Q1_10Q")
+    assert record is not None and record["sha256"] == new_sha.pop()
+
+
+def test_payload_carries_metadata_and_pages(prefect_harness, settings, corpus) -> None:  # type: ignore[no-untyped-def]
+    _run(settings, corpus / "northwind_2024_10K.pdf")
+    payloads = _points(settings, "northwind_2024_10K")
+    sample = payloads[0]
+    for key in ("doc_id", "content_hash", "section", "page_start", "page_end", "kind", "tokens",
+                "text", "company", "doc_type", "fiscal_year", "fiscal_period"):
+        assert key in sample, key
+    assert {p["doc_type"] for p in payloads} == {"10-K"}
+    assert {p["fiscal_year"] for p in payloads} == {2024}
+    tables = [p for p in payloads if p["kind"] == "table"]
+    assert tables and all(p["text"].startswith("|") for p in tables)
+    assert all(1 <= p["page_start"] <= p["page_end"] <= 15 for p in payloads)
+
+
+def test_bad_files_fail_alone_and_leave_nothing(prefect_harness, settings, corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (corpus / "notes.pdf").write_text("this is a text file with a .pdf name")
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    summary = _run(settings, corpus)
+    status = {d.doc_id: d for d in summary.documents}
+    assert status["notes"].status == "failed" and "notes.pdf" in (status["notes"].error or "")
+    assert "not a PDF" in (status["notes"].error or "")
+    assert status["broken"].status == "failed" and "broken.pdf" in (status["broken"].error or "")
+    assert sum(d.status == "added" for d in summary.documents) == 3
+    assert summary.failed
+    assert _points(settings, "notes") == [] and _points(settings, "broken") == []
+    assert store.get_document(store.get_client(settings), settings.collection, "broken") is None
+
+
+def test_missing_path_is_a_clear_error(prefect_harness, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from docthrift.errors import ExtractionError
+
+    with pytest.raises(ExtractionError, match="no such file"):
+        _run(settings, tmp_path / "nowhere" / "*.pdf")
