@@ -52,8 +52,7 @@ def docthrift_pipeline(pdfs: list[Path], backend: str, home: Path) -> tuple[dict
         sparse = sparse_vectors(chunks)
         times["embed"] += time.perf_counter() - t
         t = time.perf_counter()
-        record = document_record(document, chunks, fingerprint=fingerprint_of(settings),
-                                 document_tokens=0)
+        record = document_record(document, chunks, fingerprint=fingerprint_of(settings))
         store.write_document(client, settings.collection, document, chunks, dense, sparse, record)
         times["upsert"] += time.perf_counter() - t
         pages += document.page_count
@@ -163,12 +162,17 @@ def report(name: str, times: dict[str, float], pages: int, chunks: int) -> float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pdf-dir", type=Path, default=DEV / "pdfs")
-    parser.add_argument("--backend", default="onnx", help="docthrift's embedding backend")
+    parser.add_argument("--backend", default=None, help="embedding backend (default: the setting)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N PDFs")
     parser.add_argument("--budget", type=int, default=4000)
+    parser.add_argument("--home", type=Path, default=None, help="keep the index here")
     args = parser.parse_args()
     pdfs = sorted(args.pdf_dir.glob("*.pdf"))[: args.limit or None]
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as scratch:
+        home = args.home or scratch
+        from docthrift.settings import Settings
+
+        args.backend = args.backend or Settings().embedding_backend
         print(f"docthrift pipeline ({args.backend}) on {len(pdfs)} PDFs:")
         ours, pages, chunks, settings = docthrift_pipeline(pdfs, args.backend, Path(home))
         ours_rate = report("docthrift", ours, pages, chunks)

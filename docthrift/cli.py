@@ -197,6 +197,9 @@ def main() -> None:
     except DocthriftError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
+    finally:
+        if "indexes.store" in sys.modules:  # release the local index before the interpreter ends
+            sys.modules["indexes.store"].close_clients()
 
 
 if __name__ == "__main__":

@@ -75,16 +75,17 @@ def print_document(console: Console, record: dict[str, Any]) -> None:
 
 def print_answer(console: Console, answer: Any) -> None:
     """The answer, its sources, and what it cost against the whole-document prompt."""
-    labels = {"llm": "Answer", "extractive": "Extractive answer", "metadata": "From metadata",
-              "none": "Context only"}
+    labels = {"llm": "Answer:", "extractive": "", "metadata": "From metadata:", "none": ""}
     if answer.answer:
-        console.print(f"[bold]{labels[answer.answer_mode]}:[/bold] {answer.answer}", highlight=False)
+        console.print(f"[bold]{labels[answer.answer_mode]}[/bold] {answer.answer}".strip(),
+                      highlight=False)
     table = Table(title="Sources")
     for column in ("document", "section", "pages", "kind", "tokens"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=True, overflow="ellipsis",
+                         max_width=48 if column == "section" else None)
     for c in answer.citations:
         pages = f"{c.pages[0]}" if len(c.pages) == 1 else f"{c.pages[0]}-{c.pages[-1]}"
-        table.add_row(c.doc_id, c.section[:70], pages, c.kind, str(c.tokens))
+        table.add_row(c.doc_id, c.section, pages, c.kind, str(c.tokens))
     console.print(table)
     u = answer.usage
     cost = f"${u.cost_usd:.5f}" if u.cost_usd is not None else "unknown price"

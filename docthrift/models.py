@@ -95,6 +95,10 @@ class Document(Frozen):
     metadata: DocumentMetadata
     sections: list[Section]
     tables: list[Table] = Field(default_factory=list)
+    statements: dict[str, int] = Field(
+        default_factory=dict,
+        description="1-based page of each primary financial statement: income, balance, cash_flow.",
+    )
     needs_ocr: list[int] = Field(
         default_factory=list, description="1-based pages with no text layer (scanned images)."
     )
@@ -122,8 +126,29 @@ class Chunk(Frozen):
 
     @property
     def embed_text(self) -> str:
-        """What the embedder reads: the heading path, then the text."""
+        """What the dense embedder reads: the heading path, then the text.
+
+        For a table, the header row and the row labels stand for it: MiniLM reads 256 word
+        pieces and draws little from digits, so a table's numbers would only cost time
+        (the sparse vector indexes every cell).
+        """
+        body = table_labels(self.text) if self.kind == "table" else self.text
+        return f"{self.section}\n{body}" if self.section else body
+
+    @property
+    def sparse_text(self) -> str:
+        """What the sparse (BM25) vector indexes: the heading path and all of the text."""
         return f"{self.section}\n{self.text}" if self.section else self.text
+
+
+def table_labels(markdown: str) -> str:
+    """A Markdown table's header row and the first cell of every other row."""
+    rows = [row.strip().strip("|").split("|") for row in markdown.splitlines() if row.strip()]
+    if not rows:
+        return ""
+    header = " | ".join(cell.strip() for cell in rows[0] if cell.strip())
+    labels = [row[0].strip() for row in rows[2:] if row and row[0].strip()]
+    return "\n".join([header, *labels])
 
 
 def chunk_id(doc_id: str, content_hash: str, position: int) -> str:

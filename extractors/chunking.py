@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from docthrift.models import Chunk, Document, Section, Table, chunk_id
 from docthrift.tokens import count_many, count_tokens, encoding
 
-CHUNKER_VERSION = "chunker-1"
+CHUNKER_VERSION = "chunker-2"
 # A cut is moved back to the last sentence end when one lies in the last part of the chunk.
 _SOFT_BREAK_SHARE = 0.35
 _SENTENCE_END = (".", ":", ";", "?", "!", ")")

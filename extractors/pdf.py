@@ -19,6 +19,7 @@ from docthrift.models import Document
 from extractors.layout import PageLayout, read_layout
 from extractors.metadata import extract_metadata
 from extractors.sections import build_sections
+from extractors.statements import find_statement_pages
 from extractors.tables import find_tables
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ def extract_document(path: Path, *, doc_id: str | None = None) -> Document:
             metadata=metadata,
             sections=sections,
             tables=tables,
+            statements=find_statement_pages(texts),
             needs_ocr=needs_ocr,
         )
     except ExtractionError:

@@ -9,7 +9,7 @@ from pathlib import Path
 from docthrift.errors import ExtractionError
 
 # Bump when extraction output changes for the same bytes: indexed documents are redone.
-EXTRACTOR_VERSION = "extract-1"
+EXTRACTOR_VERSION = "extract-2"
 
 
 def find_pdfs(paths: list[str]) -> list[Path]:

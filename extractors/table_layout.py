@@ -2,10 +2,9 @@
 
 The table finder says where a table is; the words say what is in it. Words are grouped
 into lines, each line into cells (words closer than a space or two), the cells into
-columns by their x-ranges. The header is made of the lines right above the body whose
-cells stand over the value columns ("2022 2021 2020", "Year Ended December 31,"), plus
-leading body lines that name columns rather than hold amounts. Columns holding only "$"
-fold into the amount on their right, ")" and "%" into the one on their left.
+columns by their x-ranges. Columns holding only "$" fold into the amount on their right,
+")" and "%" into the one on their left. The header row, from the lines above the body and
+its leading lines that name columns, is added by :mod:`extractors.table_headers`.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import pymupdf
 Grid = list[list[str]]
 Word = tuple[float, float, float, float, str]
 
-MAX_HEADER_LINES = 4
 
 _CURRENCY = {"$", "€", "£", "¥", "US$", "C$", "A$"}
 _NUMBER = re.compile(
@@ -30,7 +28,7 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
 @dataclass
-class _Segment:
+class Segment:
     """Words of one line close enough together to be one cell."""
 
     x0: float
@@ -43,7 +41,7 @@ class _Segment:
 
 
 @dataclass
-class _Area:
+class Area:
     """Where one table may lie: its x-range, where the value labels end, the finder's top
     edge and the bottom of the table above it (header lines are not searched past it)."""
 
@@ -102,10 +100,10 @@ def merge_boxes(boxes: list[pymupdf.Rect], height: float) -> list[pymupdf.Rect]:
     return merged
 
 
-def _segments(line: Line, x0: float, x1: float) -> list[_Segment]:
+def line_segments(line: Line, x0: float, x1: float) -> list[Segment]:
     """Cells of one line inside [x0, x1]: words joined across gaps shorter than a space or two."""
     height = line.y1 - line.y0
-    segments: list[_Segment] = []
+    segments: list[Segment] = []
     for wx0, _, wx1, _, text in line.words:
         if (wx0 + wx1) / 2 < x0 or (wx0 + wx1) / 2 > x1:
             continue
@@ -115,11 +113,11 @@ def _segments(line: Line, x0: float, x1: float) -> list[_Segment]:
                 last.x0 = wx0
             last.x1, last.text = wx1, f"{last.text} {text}"
         else:
-            segments.append(_Segment(wx0, wx1, text))
+            segments.append(Segment(wx0, wx1, text))
     return segments
 
 
-def _joins(last: _Segment, x0: float, text: str, height: float) -> bool:
+def _joins(last: Segment, x0: float, text: str, height: float) -> bool:
     """Whether the word at ``x0`` continues the cell ``last``."""
     gap = x0 - last.x1
     tail = last.text.rsplit(" ", 1)[-1]
@@ -134,10 +132,10 @@ def _joins(last: _Segment, x0: float, text: str, height: float) -> bool:
     return gap < 0.5 * height
 
 
-def region_grids(
+def region_bodies(
     lines: list[Line], box: pymupdf.Rect, top: float, limit: float
-) -> list[tuple[Grid, float]]:
-    """The tables inside one box of the table finder, as raw grids.
+) -> list[tuple[list[tuple[Line, list[Segment]]], Area]]:
+    """The table bodies inside one box of the table finder.
 
     Args:
         lines: All lines of the page, from :func:`group_lines`.
@@ -147,49 +145,47 @@ def region_grids(
             row left unshaded falls outside the finder's box.
 
     Returns:
-        For each run of lines with value cells: its grid, header row first (possibly
-        all empty), and the y where it ends.
+        For each run of lines with value cells, ending at its last row of values: the
+        run, and the area its header lines are searched in (down to the previous run).
     """
     x0, x1 = box.x0 - 2, box.x1 + 2
     label_limit = box.x0 + 0.35 * box.width
     start = box.y0 - 1
     for line in reversed([ln for ln in lines if top < ln.y0 and ln.y1 < start][-2:]):
         # a first row left unshaded sits right above the finder's box
-        kind = _row_kind(_segments(line, x0, x1), label_limit, box.width)
+        kind = _row_kind(line_segments(line, x0, x1), label_limit, box.width)
         if kind != "values" or start - line.y1 > line.y1 - line.y0:
             break
         start = line.y0
     scope = [ln for ln in lines if start <= (ln.y0 + ln.y1) / 2 <= limit]
     runs = _runs(scope, x0, x1, label_limit, box)
-    grids: list[tuple[Grid, float]] = []
+    bodies: list[tuple[list[tuple[Line, list[Segment]]], Area]] = []
     for body in runs:
         while _row_kind(body[-1][1], label_limit, box.width) != "values":
             body.pop()
-        grid = _build_grid(lines, body, _Area(x0, x1, label_limit, start, top))
+        bodies.append((body, Area(x0, x1, label_limit, start, top)))
         top = body[-1][0].y1
-        if grid is not None:
-            grids.append((grid, top))
-    return grids
+    return bodies
 
 
 def _runs(
     lines: list[Line], x0: float, x1: float, label_limit: float, box: pymupdf.Rect
-) -> list[list[tuple[Line, list[_Segment]]]]:
+) -> list[list[tuple[Line, list[Segment]]]]:
     """Runs of lines that make one table each, every run starting with a row of values.
 
     A run ends at a line of prose, a wide vertical gap, a long stretch without values,
     a new line of column headings after rows of amounts (the next table), or below the
     finder's box at the first line that is not a row of values.
     """
-    runs: list[list[tuple[Line, list[_Segment]]]] = []
-    run: list[tuple[Line, list[_Segment]]] = []
+    runs: list[list[tuple[Line, list[Segment]]]] = []
+    run: list[tuple[Line, list[Segment]]] = []
     idle, amounts = 0, False
     for line in lines:
-        segs = _segments(line, x0, x1)
+        segs = line_segments(line, x0, x1)
         kind = _row_kind(segs, label_limit, box.width)
         if (line.y0 + line.y1) / 2 > box.y1 + 1 and kind != "values":
             break
-        values = _value_segments(segs, label_limit)
+        values = value_segments(segs, label_limit)
         heading = len(values) >= 2 and not any(is_amount(v.text) for v in values)
         gap = line.y0 - run[-1][0].y1 if run else 0.0
         wide = gap > 3 * (line.y1 - line.y0)
@@ -208,13 +204,13 @@ def _runs(
     return runs
 
 
-def _row_kind(segs: list[_Segment], label_limit: float, width: float) -> str:
+def _row_kind(segs: list[Segment], label_limit: float, width: float) -> str:
     """Classify a line: "values" for a row with amounts, "prose" for running text, else "idle".
 
     Idle lines (a label alone, a row of words, a page number) stay in a table when rows
     with amounts follow them; a line of prose ends the table.
     """
-    values = _value_segments(segs, label_limit)
+    values = value_segments(segs, label_limit)
     if any(len(v.text.split()) >= 6 and not is_number(v.text) for v in values):
         return "prose"  # justified text read as several cells
     if len(segs) == 1 and segs[0].x1 - segs[0].x0 > 0.65 * width:
@@ -224,7 +220,7 @@ def _row_kind(segs: list[_Segment], label_limit: float, width: float) -> str:
     return "values"
 
 
-def _value_segments(segs: list[_Segment], label_limit: float) -> list[_Segment]:
+def value_segments(segs: list[Segment], label_limit: float) -> list[Segment]:
     """The segments of a row that are not its label."""
     if not segs:
         return []
@@ -234,31 +230,23 @@ def _value_segments(segs: list[_Segment], label_limit: float) -> list[_Segment]:
     return segs
 
 
-def _build_grid(
-    lines: list[Line], body: list[tuple[Line, list[_Segment]]], area: _Area
-) -> Grid | None:
-    """Rows of cells for one table body plus the header lines found above it."""
-    label_limit = area.label_limit
-    lead = _leading_header_rows(body, label_limit)
-    body = body[len(lead) :]
-    columns = _columns([s for _, segs in body for s in _value_segments(segs, label_limit)])
+def body_grid(
+    body: list[tuple[Line, list[Segment]]], label_limit: float
+) -> tuple[Grid, list[tuple[float, float]]] | None:
+    """Rows of cells of a table body, row label first, and the x-ranges of its value
+    columns; None when the body has no value cells."""
+    columns = _columns([s for _, segs in body for s in value_segments(segs, label_limit)])
     if not columns:
         return None
     rows: Grid = []
     for _, segs in body:
         cells = [""] * (len(columns) + 1)
-        values = {id(s) for s in _value_segments(segs, label_limit)}
+        values = {id(s) for s in value_segments(segs, label_limit)}
         for seg in segs:
-            col = 1 + _nearest_column(seg, columns) if id(seg) in values else 0
+            col = 1 + nearest_column(seg, columns) if id(seg) in values else 0
             cells[col] = f"{cells[col]} {seg.text}".strip()
         rows.append(cells)
-    rows, columns = _merge_symbol_columns(rows, columns)
-    value_x0 = columns[0][0]
-    first = (lead or body)[0][0]
-    labels, above = _lines_above(lines, first, area, value_x0, bool(lead))
-    rows = [[" ".join(s.text for s in segs)] + [""] * len(columns) for segs in labels] + rows
-    header = _header([*above, *(segs for _, segs in lead)], value_x0, columns)
-    return [header, *rows]
+    return _merge_symbol_columns(rows, columns)
 
 
 def is_number(text: str) -> bool:
@@ -271,24 +259,12 @@ def is_amount(text: str) -> bool:
     return is_number(text) and not _YEAR.match(text.strip())
 
 
-def _leading_header_rows(
-    body: list[tuple[Line, list[_Segment]]], label_limit: float
-) -> list[tuple[Line, list[_Segment]]]:
-    """First rows of a body that name columns (years, dates, words) rather than hold amounts."""
-    lead: list[tuple[Line, list[_Segment]]] = []
-    for line, segs in body[:MAX_HEADER_LINES]:
-        values = _value_segments(segs, label_limit)
-        if not values or any(is_amount(s.text) for s in values):
-            break  # a row label ("ASSETS") or amounts: the body has begun
-        lead.append((line, segs))
-    rest = body[len(lead) :]
-    has_amounts = any(
-        is_amount(s.text) for _, segs in rest for s in _value_segments(segs, label_limit)
-    )
-    return lead if rest and has_amounts else []
+def is_year(text: str) -> bool:
+    """Whether a cell is a year as written: "2024" (no surrounding space)."""
+    return bool(_YEAR.match(text))
 
 
-def _columns(values: list[_Segment]) -> list[tuple[float, float]]:
+def _columns(values: list[Segment]) -> list[tuple[float, float]]:
     """Column intervals: the x-ranges of value cells, overlapping ones joined."""
     columns: list[tuple[float, float]] = []
     for seg in sorted(values, key=lambda s: s.x0):
@@ -299,7 +275,7 @@ def _columns(values: list[_Segment]) -> list[tuple[float, float]]:
     return columns
 
 
-def _nearest_column(seg: _Segment, columns: list[tuple[float, float]]) -> int:
+def nearest_column(seg: Segment, columns: list[tuple[float, float]]) -> int:
     def distance(col: tuple[float, float]) -> float:
         overlap = min(col[1], seg.x1) - max(col[0], seg.x0)
         return -overlap if overlap > 0 else abs((col[0] + col[1]) / 2 - seg.center)
@@ -330,97 +306,3 @@ def _merge_symbol_columns(
         columns[lo] = (columns[lo][0], columns[hi][1])
         del columns[hi]
     return rows, columns
-
-
-def _lines_above(
-    lines: list[Line], first: Line, area: _Area, value_x0: float, in_header: bool
-) -> tuple[list[list[_Segment]], list[list[_Segment]]]:
-    """Lines right above a table body: rows without amounts, then the header.
-
-    Args:
-        lines: All lines of the page.
-        first: The body's first line.
-        area: Where the table may lie.
-        value_x0: Where the value columns begin.
-        in_header: Whether ``first`` is already a header line (no row labels above it).
-
-    Returns:
-        Label-only lines ("Assets", "Current assets:") and header lines, top to bottom.
-        Label-only lines outside the finder's box count only when a header sits above them.
-    """
-    index = next(i for i, line in enumerate(lines) if line is first)
-    labels: list[tuple[bool, list[_Segment]]] = []
-    header: list[list[_Segment]] = []
-    bottom = first.y0
-    for line in reversed(lines[max(0, index - 3 * MAX_HEADER_LINES) : index]):
-        if line.y1 <= area.floor or len(header) == MAX_HEADER_LINES:
-            break
-        if bottom - line.y1 > 3 * (line.y1 - line.y0):
-            break
-        segs = _segments(line, area.x0, area.x1)
-        if not segs:
-            continue
-        if len(segs) == 1 and segs[0].x0 < value_x0 - 2 < segs[0].x1:
-            break  # a title or a sentence across the columns
-        if any(is_amount(s.text) for s in segs[1:]):
-            break  # a row of another table
-        if sum(len(s.text.split()) for s in segs) >= 15 or any(
-            len(s.text.split()) >= 6 for s in segs if s.x0 >= value_x0 - 2
-        ):
-            break  # a line of a paragraph
-        if not any(s.x0 >= value_x0 - 2 for s in segs):
-            if in_header or header or len(labels) == 3:
-                break
-            labels.append(((line.y0 + line.y1) / 2 >= area.box_top - 1, segs))
-        else:
-            header.append(segs)
-        bottom = line.y0
-    kept = [segs for inside, segs in labels if inside or header]
-    return kept[::-1], header[::-1]
-
-
-def _header(
-    header_lines: list[list[_Segment]], value_x0: float, columns: list[tuple[float, float]]
-) -> list[str]:
-    """The header row: each header line's cells added to the columns they stand over."""
-    header = [""] * (len(columns) + 1)
-    for segs in header_lines:
-        labels = [s.text for s in segs if s.x1 < value_x0 - 2]
-        if labels:
-            header[0] = " ".join([header[0], *labels]).strip()
-        over = [s for s in segs if s.x1 >= value_x0 - 2]
-        for seg, cols in _header_columns(over, columns):
-            for col in cols:
-                header[col + 1] = f"{header[col + 1]} {seg.text}".strip()
-    return header
-
-
-def _header_columns(
-    segs: list[_Segment], columns: list[tuple[float, float]]
-) -> list[tuple[_Segment, list[int]]]:
-    """Columns each header cell names.
-
-    Years and complete header lines name one column each. Other text names the columns
-    under it: all of those between its neighbours when centred over them ("Year Ended
-    December 31," over three year columns), else those whose cell it overlaps, a cell
-    reaching left to the previous column (amounts are right-aligned, headings are not).
-    """
-    gap = columns[1][0] - columns[0][1] if len(columns) > 1 else 0.0
-    cells = [(columns[i - 1][1] if i else c0 - gap, c1) for i, (c0, c1) in enumerate(columns)]
-    centers = [(c0 + c1) / 2 for c0, c1 in columns]
-    result: list[tuple[_Segment, list[int]]] = []
-    for i, seg in enumerate(segs):
-        if _YEAR.match(seg.text) or is_number(seg.text) or len(segs) >= len(columns):
-            result.append((seg, [_nearest_column(seg, columns)]))
-            continue
-        lo = (segs[i - 1].center + seg.center) / 2 if i > 0 else float("-inf")
-        hi = (seg.center + segs[i + 1].center) / 2 if i + 1 < len(segs) else float("inf")
-        group = [c for c, center in enumerate(centers) if lo <= center < hi]
-        if len(group) > 1:
-            left, right = columns[group[0]][0], columns[group[-1]][1]
-            if abs(seg.center - (left + right) / 2) < 0.15 * (right - left):
-                result.append((seg, group))
-                continue
-        under = [c for c in group if min(cells[c][1], seg.x1) - max(cells[c][0], seg.x0) > 0]
-        result.append((seg, under or [_nearest_column(seg, columns)]))
-    return result

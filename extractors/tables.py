@@ -12,7 +12,8 @@ Per page:
 3. the grid is rebuilt from MuPDF's words (:mod:`extractors.table_layout`), not from the
    finder's cell text: on EDGAR renderings that text loses its spaces ("Costofsales")
    and splits thousands separators ("34229\\n,"), and the year columns usually sit above
-   the ruled area, so header lines are collected by walking up from the table;
+   the ruled area, so header lines are collected by walking up from the table
+   (:mod:`extractors.table_headers`);
 4. cells are cleaned (whitespace collapsed, "$ 1,234" → "$1,234", empty rows and
    columns dropped) and only real tables kept: two rows and two columns at least,
    mostly numbers, no prose.
@@ -26,6 +27,7 @@ import re
 import pymupdf
 
 from docthrift.models import Section, Table
+from extractors.table_headers import region_grids
 from extractors.table_layout import (
     Grid,
     Line,
@@ -34,7 +36,6 @@ from extractors.table_layout import (
     is_number,
     line_height,
     merge_boxes,
-    region_grids,
 )
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,6 @@ from docthrift import progress
 from docthrift.errors import DocthriftError
 from docthrift.models import Chunk, Document, DocumentResult, IngestSummary
 from docthrift.settings import Settings, load_settings
-from docthrift.tokens import count_tokens
 from extractors.chunking import CHUNKER_VERSION, chunk_document
 from extractors.pdf import doc_id_from_path, extract_document
 from extractors.sources import file_sha256, find_pdfs, pipeline_fingerprint
@@ -111,11 +110,8 @@ def embed(chunks: list[Chunk], settings: Settings, doc_id: str) -> tuple[np.ndar
 def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
            sparse: list[models.SparseVector], settings: Settings, enrichment_tokens: int) -> None:
     """Write the chunks and switch the document record to this version."""
-    record = document_record(
-        document, chunks, fingerprint=fingerprint_of(settings),
-        document_tokens=count_tokens("\n".join(s.text for s in document.sections)),
-        enrichment_tokens=enrichment_tokens,
-    )
+    record = document_record(document, chunks, fingerprint=fingerprint_of(settings),
+                             enrichment_tokens=enrichment_tokens)
     store.write_document(store.get_client(settings), settings.collection, document, chunks,
                          dense, sparse, record)
 

@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from docthrift.models import Chunk, Document
+from docthrift.tokens import count_tokens
 
 
 def document_record(document: Document, chunks: list[Chunk], *, fingerprint: str,
-                    document_tokens: int, enrichment_tokens: int = 0) -> dict[str, Any]:
+                    enrichment_tokens: int = 0) -> dict[str, Any]:
     """The payload of a document's record in the documents collection."""
+    document_tokens = count_tokens("\n".join(section.text for section in document.sections))
     return {
         "doc_id": document.doc_id,
         "source": document.source,
@@ -27,6 +29,7 @@ def document_record(document: Document, chunks: list[Chunk], *, fingerprint: str
         "tables": len(document.tables),
         "chunks": len(chunks),
         "needs_ocr": document.needs_ocr,
+        "statements": document.statements,
         "summary": document.summary,
         "document_tokens": document_tokens,
         "enrichment_tokens": enrichment_tokens,

@@ -22,7 +22,9 @@ from docthrift.tokens import count_tokens
 from indexes.catalog import StoredChunk, document_chunks
 from indexes.embeddings import Embedder
 from indexes.routing import route_question
+from indexes.expansion import expand_query
 from indexes.sparse import query_vector
+from indexes.statements import statement_chunks, statements_for
 from indexes.store import DENSE, SPARSE, list_documents
 
 Fusion = Literal["rrf", "dbsf"]
@@ -33,11 +35,12 @@ class RetrievalOptions:
     """How retrieval trades tokens for recall; defaults chosen on the dev set (docs/retrieval.md)."""
 
     budget: int = 4000
+    statement_share: float = 0.6
     candidates: int = 60
     prefetch: int = 120
     fusion: Fusion = "rrf"
     small_section_tokens: int = 600
-    neighbours: int = 1
+    neighbours: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def search_chunks(client: QdrantClient, collection: str, embedder: Embedder, que
         prefetch=[
             models.Prefetch(query=embedder.embed_query(question), using=DENSE,
                             limit=options.prefetch, filter=selector),
-            models.Prefetch(query=query_vector(question), using=SPARSE,
+            models.Prefetch(query=query_vector(expand_query(question)), using=SPARSE,
                             limit=options.prefetch, filter=selector),
         ],
         query=models.FusionQuery(fusion=fusion),
@@ -89,10 +92,21 @@ def _group(chunks: list[StoredChunk], position: int, options: RetrievalOptions) 
 
 
 def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
-                     options: RetrievalOptions) -> dict[str, dict[int, float]]:
-    """Chunks to send, per document, with the best score that brought each in."""
+                     options: RetrievalOptions,
+                     seed: dict[str, list[int]] | None = None) -> dict[str, dict[int, float]]:
+    """Chunks to send, per document, with the best score that brought each in.
+
+    ``seed`` chunks (the statements a metric question needs) go first, within
+    ``statement_share`` of the budget; then the hits, best first, until the budget.
+    """
     chosen: dict[str, dict[int, float]] = defaultdict(dict)
     used = 0
+    for doc_id, positions in (seed or {}).items():
+        for p in positions:
+            cost = catalog[doc_id][p].tokens
+            if used + cost <= options.budget * options.statement_share:
+                chosen[doc_id][p] = 1.0
+                used += cost
     for hit in hits:
         chunks = catalog[hit.doc_id]
         if hit.position >= len(chunks) or hit.position in chosen[hit.doc_id]:
@@ -184,7 +198,14 @@ def retrieve(client: QdrantClient, collection: str, embedder: Embedder, question
             return whole
     hits = search_chunks(client, collection, embedder, question, shas, options)
     catalog = {d: document_chunks(client, collection, d, shas[d]) for d in {h.doc_id for h in hits}}
-    chosen = select_positions(hits, catalog, options)
+    seed: dict[str, list[int]] = {}
+    needed = statements_for(question)
+    if needed:
+        for d in dict.fromkeys(h.doc_id for h in hits):  # documents in order of their best hit
+            positions = statement_chunks(catalog[d], by_id[d].get("statements") or {}, needed)
+            if positions:
+                seed[d] = positions
+    chosen = select_positions(hits, catalog, options, seed)
     pieces = build_pieces(chosen, catalog, doc_ids)
     return RetrievedContext(question=question, doc_ids=doc_ids, route=reason,
                             budget=options.budget, pieces=pieces)

@@ -37,9 +37,9 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
-def company_aliases(company: str, ticker: str | None = None) -> set[str]:
+def company_aliases(company: str) -> set[str]:
     """Ways a question may name a company: full name, distinctive first word, initials."""
-    core = _SUFFIXES.sub(" ", company).strip(" ,.&")
+    core = re.sub(r"^\s*the\s+", "", _SUFFIXES.sub(" ", company), flags=re.I).strip(" ,.&")
     words = _words(core.replace("&", " and "))
     aliases: set[str] = set()
     if words:
@@ -53,9 +53,13 @@ def company_aliases(company: str, ticker: str | None = None) -> set[str]:
                 aliases.update({"n".join(w[0] for w in content), initials})
             aliases.add("".join(w[:2] for w in content[:2]))  # American Express → amex
             aliases.add(" ".join(content[:2]))
-    if ticker:
-        aliases.add(ticker.lower())
     return {a for a in aliases if len(a) >= 2}
+
+
+def _mentions_ticker(question: str, ticker: str | None) -> bool:
+    """A ticker counts only written in capitals ("ALL" is a ticker, "all" is a word)."""
+    return bool(ticker) and re.search(rf"(?<![A-Za-z0-9]){re.escape(ticker)}(?![A-Za-z0-9])",
+                                      question) is not None
 
 
 def _mentions(question: str, alias: str) -> bool:
@@ -99,7 +103,9 @@ def route_question(question: str, records: list[dict[str, Any]]) -> Route:
         meta = record.get("metadata") or {}
         if not meta.get("company"):
             continue
-        hits = [a for a in company_aliases(meta["company"], meta.get("ticker")) if _mentions(question, a)]
+        hits = [a for a in company_aliases(meta["company"]) if _mentions(question, a)]
+        if _mentions_ticker(question, meta.get("ticker")):
+            hits.append(meta["ticker"])
         strength = max((len(a) for a in hits), default=0)
         if strength > best:
             by_company, best, company = [record], strength, meta["company"]

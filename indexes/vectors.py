@@ -30,4 +30,4 @@ def dense_vectors(chunks: Sequence[Chunk], embedder: Embedder, *, batch_size: in
 
 def sparse_vectors(chunks: Sequence[Chunk]) -> list[models.SparseVector]:
     """BM25 weights of each chunk's heading path and text (the sparse side sees all of it)."""
-    return [document_vector(chunk.embed_text) for chunk in chunks]
+    return [document_vector(chunk.sparse_text) for chunk in chunks]

@@ -24,7 +24,7 @@ def test_aliases() -> None:
     assert "amex" in company_aliases("American Express Company")
     assert "american" not in company_aliases("American Express Company")
     assert "best buy" in company_aliases("Best Buy Co., Inc.")
-    assert "nwrb" in company_aliases("Northwind Robotics, Inc.", "NWRB")
+    assert "boeing" in company_aliases("THE BOEING COMPANY")
 
 
 def test_periods() -> None:
@@ -40,3 +40,6 @@ def test_routes_by_company_year_and_type() -> None:
     assert route_question("Does AMEX retain card members?", RECORDS).doc_ids == ["amex-10k-2022"]
     assert route_question("Best Buy's gross margins in FY2023?", RECORDS).doc_ids == ["bb-10k-2023"]
     assert route_question("What is the best margin in the industry?", RECORDS).doc_ids is None
+    tickered = [{**RECORDS[0], "metadata": {**RECORDS[0]["metadata"], "ticker": "ALL"}}, RECORDS[2]]
+    assert route_question("Did ALL raise its dividend?", tickered).doc_ids == ["acme-10k-2022"]
+    assert route_question("Did all segments grow?", tickered).doc_ids is None
