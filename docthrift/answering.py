@@ -76,8 +76,7 @@ def baseline_tokens(service: QueryService, question: str, records: list[dict[str
 
 
 def _citations(context: RetrievedContext) -> list[Citation]:
-    return [Citation(doc_id=p.doc_id, section=p.section, pages=p.pages, kind=p.kind,
-                     text=p.text, tokens=p.tokens) for p in context.pieces]
+    return [Citation(**p.model_dump(exclude={"position", "score"})) for p in context.pieces]
 
 
 def _scope(service: QueryService, question: str, doc_id: str | None,

@@ -80,9 +80,11 @@ def print_answer(console: Console, answer: Any) -> None:
         console.print(f"[bold]{labels[answer.answer_mode]}[/bold] {answer.answer}".strip(),
                       highlight=False)
     table = Table(title="Sources")
-    for column in ("document", "section", "pages", "kind", "tokens"):
-        table.add_column(column, no_wrap=True, overflow="ellipsis",
-                         max_width=48 if column == "section" else None)
+    widths = {"document": (10, 24), "section": (16, 44), "pages": (5, 9), "kind": (5, 5),
+              "tokens": (6, 6)}
+    for column, (least, most) in widths.items():
+        table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=least,
+                         max_width=most)
     for c in answer.citations:
         pages = f"{c.pages[0]}" if len(c.pages) == 1 else f"{c.pages[0]}-{c.pages[-1]}"
         table.add_row(c.doc_id, c.section, pages, c.kind, str(c.tokens))

@@ -208,8 +208,8 @@ class IngestSummary(Frozen):
         }
 
 
-class ContextPiece(Frozen):
-    """A contiguous run of one section's chunks, as sent to the model and cited."""
+class Citation(Frozen):
+    """A piece of context the answer was given, with where it came from."""
 
     doc_id: str
     section: str
@@ -217,6 +217,11 @@ class ContextPiece(Frozen):
     kind: ChunkKind
     text: str
     tokens: int
+
+
+class ContextPiece(Citation):
+    """A contiguous run of one section's chunks, as sent to the model and cited."""
+
     position: int = Field(description="Position of the first chunk in its document.")
     score: float = 0.0
 
@@ -248,15 +253,6 @@ class RouteStep(Frozen):
     completion_tokens: int = 0
 
 
-class Citation(Frozen):
-    """A piece of context the answer was given, with where it came from."""
-
-    doc_id: str
-    section: str
-    pages: list[int]
-    kind: ChunkKind
-    text: str
-    tokens: int
 
 
 class AnswerUsage(Frozen):

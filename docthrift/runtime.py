@@ -23,6 +23,8 @@ def prepare_environment(settings: Settings, *, verbose: bool = False) -> None:
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
+        "TRANSFORMERS_VERBOSITY": "error",
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

@@ -359,6 +359,9 @@ def _export_fused(source: Path, work: Path) -> Path:
     import torch
     from onnxruntime.transformers.optimizer import optimize_model
     from transformers import AutoConfig, AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # a one-off export needs no bar per weight
 
     config = AutoConfig.from_pretrained(str(source))
     # Eager attention traces to the plain MatMul/Softmax pattern the fuser recognises.
@@ -419,16 +422,22 @@ def _quantize(fused: Path, work: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     path = work / "model_O2_int8.onnx"
-    quantize_dynamic(
-        str(fused),
-        str(path),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        op_types_to_quantize=["MatMul", "Attention"],
-        # Fused nodes (Attention, SkipLayerNormalization) come from the com.microsoft
-        # domain, which shape inference cannot type; their outputs are fp32.
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    # quantize_dynamic logs advice about pre-processing on the root logger; the recipe was
+    # checked (module docstring), so the advice would only alarm the person ingesting.
+    logging.disable(logging.WARNING)
+    try:
+        quantize_dynamic(
+            str(fused),
+            str(path),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=["MatMul", "Attention"],
+            # Fused nodes (Attention, SkipLayerNormalization) come from the com.microsoft
+            # domain, which shape inference cannot type; their outputs are fp32.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+    finally:
+        logging.disable(logging.NOTSET)
     return path
 
 
