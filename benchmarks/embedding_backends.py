@@ -30,7 +30,7 @@ import numpy as np
 if TYPE_CHECKING:
     from indexes.embeddings import Embedder
 
-DEFAULT_PDF_DIR = Path("/work/shared/data/financebench-dev/pdfs")
+DEFAULT_PDF_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "financebench-dev" / "pdfs"
 CHUNK_CHARS = 1000
 
 

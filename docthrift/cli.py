@@ -109,7 +109,7 @@ def show(
     print_document(out, record)
 
 
-@app.command(epilog="Example: docthrift demo --home /tmp/docthrift-demo")
+@app.command(epilog="Example: docthrift demo --home demo-data")
 def demo(
     home: HomeOption = None,
     questions: Annotated[int, typer.Option("--questions", help="Sample questions to ask.")] = 3,
