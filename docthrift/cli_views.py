@@ -80,7 +80,7 @@ def print_answer(console: Console, answer: Any) -> None:
         console.print(f"[bold]{labels[answer.answer_mode]}[/bold] {answer.answer}".strip(),
                       highlight=False)
     table = Table(title="Sources")
-    widths = {"document": (10, 24), "section": (16, 44), "pages": (5, 9), "kind": (5, 5),
+    widths = {"document": (10, 20), "section": (16, 32), "pages": (5, 7), "kind": (5, 5),
               "tokens": (6, 6)}
     for column, (least, most) in widths.items():
         table.add_column(column, no_wrap=True, overflow="ellipsis", min_width=least,
