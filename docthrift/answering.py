@@ -24,11 +24,12 @@ from docthrift.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
 from docthrift.metadata_answers import answer_from_metadata
 from docthrift.models import Answer, AnswerUsage, Citation, RetrievedContext, RouteStep
 from docthrift.prompting import (
-    context_block, count_message_tokens, metadata_header, render_context, render_messages,
+    metadata_header,
+    render_context,
+    render_messages,
     says_not_in_context,
 )
-from docthrift.tokens import count_tokens, truncate_to_tokens
-from indexes.catalog import document_chunks, document_text
+from docthrift.whole_document import WholeContext, whole_document_context
 from indexes.embeddings import Embedder
 from indexes.retrieval import RetrievalOptions, retrieve
 from indexes.routing import route_question
@@ -48,31 +49,20 @@ class QueryService:
     full_document_fallback: bool = False
     context_window: int = 128_000
     prices: dict[str, tuple[float, float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
-    _full_tokens: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def records(self) -> list[dict[str, Any]]:
         return list_documents(self.client, self.collection)
 
-    def full_text(self, record: dict[str, Any]) -> str:
-        chunks = document_chunks(self.client, self.collection, record["doc_id"], record["sha256"])
-        return document_text(chunks)
-
-    def full_block_tokens(self, record: dict[str, Any]) -> int:
-        """Tokens of a whole document as one context block (cached per version)."""
-        key = (record["doc_id"], record["sha256"])
-        if key not in self._full_tokens:
-            pages = list(range(1, int(record.get("page_count") or 1) + 1))
-            self._full_tokens[key] = count_tokens(
-                context_block(record["doc_id"], "", pages, self.full_text(record)))
-        return self._full_tokens[key]
+    def whole(self, question: str, records: list[dict[str, Any]], *,
+              window: int | None = None) -> WholeContext:
+        """The whole documents as one context, cut to the context window (or ``window``)."""
+        return whole_document_context(self.client, self.collection, question, records,
+                                      window or self.context_window)
 
 
 def baseline_tokens(service: QueryService, question: str, records: list[dict[str, Any]]) -> int:
     """Prompt tokens of the same template with the whole document(s) as context."""
-    empty = count_message_tokens(render_messages(question, metadata_header(records), ""))
-    blocks = [service.full_block_tokens(r) for r in records]
-    separators = count_tokens("\n\n") * max(len(blocks) - 1, 0)
-    return empty + sum(blocks) + separators
+    return service.whole(question, records).prompt_tokens
 
 
 def _citations(context: RetrievedContext) -> list[Citation]:
@@ -157,11 +147,7 @@ def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
                 context.tokens, steps, usage)
     if not says_not_in_context(text) or not service.full_document_fallback:
         return text, context
-    whole = "\n\n".join(
-        context_block(r["doc_id"], "", list(range(1, int(r.get("page_count") or 1) + 1)),
-                      service.full_text(r)) for r in scope)
-    room = service.context_window - count_message_tokens(
-        render_messages(question, metadata_header(scope), "")) - 1024
-    whole, _ = truncate_to_tokens(whole, max(room, 0))
-    text = _ask(service, question, scope, whole, "full-document", count_tokens(whole), steps, usage)
+    whole = service.whole(question, scope)
+    text = _ask(service, question, scope, whole.text, "full-document", whole.context_tokens,
+                steps, usage)
     return text, context

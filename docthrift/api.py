@@ -21,7 +21,12 @@ from pydantic import BaseModel, Field
 
 from docthrift.answering import QueryService, answer_question
 from docthrift.errors import (
-    AnswerError, ConfigError, DatasetError, DocthriftError, ExtractionError, IndexingError,
+    AnswerError,
+    ConfigError,
+    DatasetError,
+    DocthriftError,
+    ExtractionError,
+    IndexingError,
     RetrievalError,
 )
 from docthrift.models import Answer

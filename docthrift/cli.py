@@ -23,7 +23,8 @@ app = typer.Typer(
     "Examples:\n\n"
     "  docthrift demo\n\n"
     "  docthrift ingest reports/ annual-2024.pdf 'archive/**/*.pdf'\n\n"
-    "  docthrift docs --json",
+    "  docthrift docs --json\n\n"
+    "  docthrift eval questions.jsonl --docs filings/",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -167,6 +168,67 @@ def ask(
     from docthrift.cli_views import print_answer
 
     print_answer(out, answer)
+
+
+@app.command(name="eval", epilog="Examples:\n\n"
+             "  docthrift eval questions.jsonl --docs filings/\n\n"
+             "  docthrift eval financebench.jsonl --docs pdfs/ --systems baseline,baseline@32k,docthrift "
+             "--out reports/release-1.4\n\n"
+             "  docthrift eval questions.jsonl --docs filings/ --only AMCOR_2023_10K --json")
+def evaluate(
+    dataset: Annotated[Path, typer.Argument(help="Questions: canonical JSONL or FinanceBench's format.")],
+    docs: Annotated[Path | None, typer.Option("--docs", help="Folder of the questions' PDFs; "
+                                              "missing or changed ones are ingested.")] = None,
+    systems: Annotated[str, typer.Option("--systems", help="Comma-separated: baseline, "
+                                         "baseline@32k, docthrift, naive-rag.")] = "baseline,docthrift,naive-rag",
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Report folder (default: "
+                                                 "<home>/reports/<dataset name>).")] = None,
+    only: Annotated[str | None, typer.Option("--only", help="Comma-separated document ids: "
+                                             "evaluate their questions only.")] = None,
+    min_token_reduction: Annotated[float | None, typer.Option(
+        "--min-token-reduction", help="Gate: least share of the baseline's prompt tokens saved (0.9).")] = None,
+    max_recall_drop: Annotated[float | None, typer.Option(
+        "--max-recall-drop", help="Gate: largest evidence-recall drop allowed (0.10).")] = None,
+    max_accuracy_drop: Annotated[float | None, typer.Option(
+        "--max-accuracy-drop", help="Gate: largest accuracy drop allowed (0.02).")] = None,
+    judge: Annotated[bool, typer.Option("--judge", help="Also grade answers with the LLM judge.")] = False,
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare docthrift with the whole-document baseline; exit 1 when the release gate fails."""
+    from docthrift.runtime import prepare_environment
+    from evals.datasets import load_dataset
+    from evals.systems import parse_systems
+
+    load_dataset(dataset)  # fail fast on a bad line, before anything starts
+    if docs is not None and not docs.is_dir():
+        raise DocthriftError(f"--docs {docs}: no such folder")
+    settings = load_settings(home=home, gate_min_token_reduction=min_token_reduction,
+                             gate_max_recall_drop=max_recall_drop,
+                             gate_max_accuracy_drop=max_accuracy_drop)
+    parse_systems(systems, settings.context_window_tokens)
+    prepare_environment(settings)
+    if judge and not settings.llm_configured:
+        raise DocthriftError("--judge needs a model endpoint; set OPENAI_API_KEY "
+                             "(and OPENAI_BASE_URL for a non-OpenAI endpoint)")
+    from docthrift.cli_progress import eval_progress
+    from flows.evaluate import evaluate_release
+
+    target = out_dir or settings.reports_dir / dataset.stem
+    with eval_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
+        report = evaluate_release(
+            str(dataset), docs=str(docs) if docs else None, systems=systems, out=str(target),
+            overrides=settings.overrides(), judge=judge,
+            doc_ids=[d.strip() for d in only.split(",") if d.strip()] if only else None)
+    if as_json:
+        from evals.report import report_json
+
+        _print_json(report_json(report))
+    else:
+        from docthrift.cli_views import print_eval_report
+
+        print_eval_report(out, report, target)
+    raise typer.Exit(1 if report.gate.passed is False else 0)
 
 
 @app.command(epilog="Example: DOCTHRIFT_API_KEY=secret docthrift serve --port 8000")

@@ -1,4 +1,4 @@
-"""A progress bar for ingestion, fed by :mod:`docthrift.progress` events."""
+"""Progress bars for ingestion and evaluation, fed by :mod:`docthrift.progress` events."""
 
 from __future__ import annotations
 
@@ -36,6 +36,31 @@ def ingest_progress(*, enabled: bool, console: Console) -> Iterator[None]:
         elif event == "document-done":
             bar.advance(docs)
             bar.update(chunks, visible=False)
+
+    with bar, progress.listening(on_event):
+        yield
+
+
+@contextmanager
+def eval_progress(*, enabled: bool, console: Console) -> Iterator[None]:
+    """Show ingestion, then the questions answered by each system."""
+    if not enabled:
+        yield
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=console, transient=True)
+    tasks: dict[str, Any] = {}
+
+    def on_event(event: str, data: dict[str, Any]) -> None:
+        if event == "planned":
+            tasks["ingest"] = bar.add_task("ingesting", total=data["total"])
+        elif event == "document-done" and "ingest" in tasks:
+            bar.advance(tasks["ingest"])
+        elif event == "eval-question":
+            name = data["system"]
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=data["total"])
+            bar.update(tasks[name], completed=data["done"])
 
     with bar, progress.listening(on_event):
         yield

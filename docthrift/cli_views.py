@@ -98,3 +98,30 @@ def print_answer(console: Console, answer: Any) -> None:
         f"{u.prompt_tokens}, completion {u.completion_tokens}, {cost}  |  {answer.latency_ms:.0f} ms",
         highlight=False,
     )
+
+
+def _share(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:.1%}"
+
+
+def print_eval_report(console: Console, report: Any, folder: Any) -> None:
+    """The systems table, the gate's verdict and where the report files are."""
+    table = Table(title=f"{report.dataset}: {report.n} questions, model "
+                        f"{report.model or 'none (correctness not measured)'}")
+    for column in ("system", "prompt tokens", "vs baseline", "recall all", "recall any",
+                   "accuracy", "tokens/correct", "truncated"):
+        table.add_column(column, justify="left" if column == "system" else "right")
+    base = report.systems.get("baseline")
+    for name, s in report.systems.items():
+        ratio = f"{s.mean_prompt_tokens / base.mean_prompt_tokens:.1%}" if base and \
+            base.mean_prompt_tokens else "n/a"
+        per_correct = "not measured" if s.tokens_per_correct is None else f"{s.tokens_per_correct:,.0f}"
+        table.add_row(name, f"{s.mean_prompt_tokens:,.0f}", ratio, _share(s.evidence_recall_all),
+                      _share(s.evidence_recall_any), _share(s.accuracy), per_correct,
+                      str(s.truncated))
+    console.print(table)
+    verdict = {True: "[green]PASS[/green]", False: "[red]FAIL[/red]", None: "not evaluated"}
+    console.print(f"release gate: {verdict[report.gate.passed]}")
+    for reason in report.gate.reasons:
+        console.print(f"  {reason}", highlight=False)
+    console.print(f"report: {folder}/report.md, report.json, report.png", highlight=False)

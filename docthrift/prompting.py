@@ -18,6 +18,8 @@ INSTRUCTIONS = (
     "support with the page numbers you used. When a calculation is needed, show it briefly. "
     f"If the excerpts do not contain what is needed, reply exactly: {NOT_IN_CONTEXT}"
 )
+# Tokens kept free for the question and the reply when a whole document is cut to the window.
+COMPLETION_RESERVE = 1024
 # Per-message framing tokens of chat models (OpenAI's published counting recipe).
 _PER_MESSAGE = 3
 _REPLY_PRIMING = 3
@@ -48,12 +50,21 @@ def render_context(pieces: list[ContextPiece]) -> str:
     return "\n\n".join(context_block(p.doc_id, p.section, p.pages, p.text) for p in pieces)
 
 
+def user_prefix(header: str) -> str:
+    """The user message up to the context."""
+    return f"Documents:\n{header}\n\nExcerpts:\n"
+
+
+def user_suffix(question: str) -> str:
+    """The user message after the context."""
+    return f"\n\nQuestion: {question}\nAnswer:"
+
+
 def render_messages(question: str, header: str, context: str) -> list[dict[str, str]]:
     """The chat messages for a question, whatever produced the context."""
     return [
         {"role": "system", "content": INSTRUCTIONS},
-        {"role": "user", "content": f"Documents:\n{header}\n\nExcerpts:\n{context}\n\n"
-                                    f"Question: {question}\nAnswer:"},
+        {"role": "user", "content": user_prefix(header) + context + user_suffix(question)},
     ]
 
 
@@ -61,6 +72,11 @@ def count_message_tokens(messages: list[dict[str, str]]) -> int:
     """Prompt tokens of chat messages as the API counts them (o200k, with framing)."""
     return sum(count_tokens(m["content"]) + count_tokens(m["role"]) + _PER_MESSAGE
                for m in messages) + _REPLY_PRIMING
+
+
+def prompt_tokens(question: str, records: list[dict[str, Any]], context: str) -> int:
+    """Prompt tokens of the template for ``question`` over ``records`` with ``context``."""
+    return count_message_tokens(render_messages(question, metadata_header(records), context))
 
 
 def says_not_in_context(answer: str) -> bool:

@@ -113,6 +113,20 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
 
+    # Release gate (docthrift eval)
+    gate_min_token_reduction: float = Field(
+        0.9, ge=0, le=1,
+        description="docthrift's mean prompt tokens must be at most (1 - this) of the baseline's.",
+    )
+    gate_max_recall_drop: float = Field(
+        0.10, ge=0, le=1,
+        description="Largest allowed drop of evidence recall (all gold pages) below the baseline's.",
+    )
+    gate_max_accuracy_drop: float = Field(
+        0.02, ge=0, le=1,
+        description="Largest allowed drop of accuracy below the baseline's (when a model answered).",
+    )
+
     # API
     api_key: SecretStr | None = Field(
         None, description="When set, the HTTP API requires 'Authorization: Bearer <key>'."

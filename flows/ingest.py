@@ -76,13 +76,17 @@ def extract(path: Path, doc_id: str) -> Document:
 
 
 @task(name="enrich-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
-def enrich(document: Document, settings: Settings) -> tuple[Document, int]:
-    """Summarise the document and its sections with the LLM (cached by content hash)."""
-    from docthrift.llm import make_llm
+def enrich(document: Document, settings: Settings) -> tuple[Document, int, float | None]:
+    """Summarise the document and its sections with the LLM (cached by content hash).
+
+    Returns the document, the tokens spent and their cost (None when the model has no price).
+    """
+    from docthrift.llm import DEFAULT_PRICES, cost_usd, make_llm
     from extractors.enrichment import enrich_document
 
     enriched, usage = enrich_document(document, make_llm(settings), settings.cache_dir)
-    return enriched, usage.total_tokens
+    cost = cost_usd(usage, settings.model, {**DEFAULT_PRICES, **settings.prices})
+    return enriched, usage.total_tokens, cost
 
 
 @task(name="chunk-document", cache_policy=NO_CACHE)
@@ -108,10 +112,11 @@ def embed(chunks: list[Chunk], settings: Settings, doc_id: str) -> tuple[np.ndar
 
 @task(name="upsert-document", cache_policy=NO_CACHE)
 def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
-           sparse: list[models.SparseVector], settings: Settings, enrichment_tokens: int) -> None:
+           sparse: list[models.SparseVector], settings: Settings, enrichment_tokens: int,
+           enrichment_cost: float | None) -> None:
     """Write the chunks and switch the document record to this version."""
     record = document_record(document, chunks, fingerprint=fingerprint_of(settings),
-                             enrichment_tokens=enrichment_tokens)
+                             enrichment_tokens=enrichment_tokens, enrichment_cost=enrichment_cost)
     store.write_document(store.get_client(settings), settings.collection, document, chunks,
                          dense, sparse, record)
 
@@ -122,12 +127,13 @@ def _ingest_one(item: Planned, settings: Settings) -> DocumentResult:
     try:
         document = extract(item.path, item.doc_id)
         enrichment_tokens = 0
+        enrichment_cost: float | None = 0.0
         if settings.enrich and settings.llm_configured:
-            document, enrichment_tokens = enrich(document, settings)
+            document, enrichment_tokens, enrichment_cost = enrich(document, settings)
         chunks = chunk(document, settings)
         progress.report("chunked", doc_id=item.doc_id, chunks=len(chunks))
         dense, sparse, distinct = embed(chunks, settings, item.doc_id)
-        upsert(document, chunks, dense, sparse, settings, enrichment_tokens)
+        upsert(document, chunks, dense, sparse, settings, enrichment_tokens, enrichment_cost)
     except DocthriftError as exc:
         get_run_logger().error("%s", exc)
         return DocumentResult(doc_id=item.doc_id, file=item.path.name, status="failed",

@@ -10,7 +10,8 @@ from docthrift.tokens import count_tokens
 
 
 def document_record(document: Document, chunks: list[Chunk], *, fingerprint: str,
-                    enrichment_tokens: int = 0) -> dict[str, Any]:
+                    enrichment_tokens: int = 0,
+                    enrichment_cost: float | None = 0.0) -> dict[str, Any]:
     """The payload of a document's record in the documents collection."""
     document_tokens = count_tokens("\n".join(section.text for section in document.sections))
     return {
@@ -33,5 +34,6 @@ def document_record(document: Document, chunks: list[Chunk], *, fingerprint: str
         "summary": document.summary,
         "document_tokens": document_tokens,
         "enrichment_tokens": enrichment_tokens,
+        "enrichment_cost_usd": enrichment_cost,
         "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -21,8 +21,8 @@ from docthrift.models import ContextPiece, RetrievedContext
 from docthrift.tokens import count_tokens
 from indexes.catalog import StoredChunk, document_chunks
 from indexes.embeddings import Embedder
-from indexes.routing import route_question
 from indexes.expansion import expand_query
+from indexes.routing import route_question
 from indexes.sparse import query_vector
 from indexes.statements import statement_chunks, statements_for
 from indexes.store import DENSE, SPARSE, list_documents
@@ -162,11 +162,18 @@ def build_pieces(chosen: dict[str, dict[int, float]], catalog: dict[str, list[St
 
 def _whole_documents(client: QdrantClient, collection: str, question: str, doc_ids: list[str],
                      shas: dict[str, str], reason: str, options: RetrievalOptions) -> RetrievedContext | None:
-    """Documents that fit the budget whole are sent whole: cheaper than any selection."""
-    catalog = {d: document_chunks(client, collection, d, shas[d]) for d in doc_ids}
-    chosen = {d: {c.position: 1.0 for c in chunks if c.kind == "text"} for d, chunks in catalog.items()}
-    pieces = build_pieces(chosen, catalog, doc_ids)
-    if sum(p.tokens for p in pieces) > options.budget:  # joins pushed it over: select instead
+    """Documents that fit the budget whole are sent whole, one block each, exactly as the
+    whole-document prompt sends them: cheaper than any selection, never dearer than it."""
+    pieces = []
+    for doc_id in doc_ids:
+        texts = [c for c in document_chunks(client, collection, doc_id, shas[doc_id]) if c.kind == "text"]
+        if not texts:
+            continue
+        text = "\n".join(c.text for c in texts)
+        pieces.append(ContextPiece(
+            doc_id=doc_id, section="", pages=list(range(1, max(c.page_end for c in texts) + 1)),
+            kind="text", text=text, tokens=count_tokens(text), position=0, score=1.0))
+    if not pieces or sum(p.tokens for p in pieces) > options.budget:
         return None
     return RetrievedContext(question=question, doc_ids=doc_ids, route=f"{reason}; whole document",
                             budget=options.budget, pieces=pieces)

@@ -58,8 +58,9 @@ def company_aliases(company: str) -> set[str]:
 
 def _mentions_ticker(question: str, ticker: str | None) -> bool:
     """A ticker counts only written in capitals ("ALL" is a ticker, "all" is a word)."""
-    return bool(ticker) and re.search(rf"(?<![A-Za-z0-9]){re.escape(ticker)}(?![A-Za-z0-9])",
-                                      question) is not None
+    if not ticker:
+        return False
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(ticker)}(?![A-Za-z0-9])", question) is not None
 
 
 def _mentions(question: str, alias: str) -> bool:

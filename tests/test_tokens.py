@@ -20,8 +20,8 @@ def test_known_ids(text: str, ids: list[int]) -> None:
 
 
 def test_vendored_file_is_the_hash_checked_one() -> None:
-    from importlib import resources
     import hashlib
+    from importlib import resources
 
     data = resources.files("docthrift.data").joinpath("o200k_base.tiktoken").read_bytes()
     assert hashlib.sha256(data).hexdigest() == tokens.O200K_SHA256

@@ -1,0 +1,78 @@
+"""The release gate: docthrift must cut prompt tokens without losing evidence or accuracy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from evals.models import GateResult, SystemSummary
+
+# Slack in comparisons, so a value exactly at a threshold passes despite float rounding.
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """What the gate requires; shares in [0, 1] (0.10 is 10 points of recall)."""
+
+    min_token_reduction: float = 0.9
+    max_recall_drop: float = 0.10
+    max_accuracy_drop: float = 0.02
+
+
+def check_gate(systems: Mapping[str, SystemSummary], thresholds: Thresholds, *,
+               candidate: str = "docthrift", reference: str = "baseline") -> GateResult:
+    """Compare the candidate with the reference system against ``thresholds``.
+
+    Checks: token reduction (1 − candidate / reference mean prompt tokens) at least
+    ``min_token_reduction``; evidence recall (all) drop at most ``max_recall_drop``;
+    accuracy drop at most ``max_accuracy_drop``, skipped when either accuracy was not
+    measured. ``passed`` is True when every check that ran passed, and None when either
+    system is missing.
+    """
+    if candidate not in systems or reference not in systems:
+        return GateResult(passed=None, reasons=[
+            f"not evaluated: the gate compares {candidate!r} with {reference!r}; run both systems"
+        ])
+    cand, ref = systems[candidate], systems[reference]
+    reasons: list[str] = []
+    checks: dict[str, Any] = {}
+
+    if ref.mean_prompt_tokens > 0:
+        reduction = 1.0 - cand.mean_prompt_tokens / ref.mean_prompt_tokens
+        ok = reduction >= thresholds.min_token_reduction - EPSILON
+        reasons.append(f"token reduction {reduction:.1%} {'≥' if ok else '<'} "
+                       f"{thresholds.min_token_reduction:.1%} required: {_word(ok)}")
+    else:
+        reduction, ok = None, False
+        reasons.append(f"token reduction: {reference} used no prompt tokens, nothing to "
+                       f"compare: {_word(ok)}")
+    checks["token_reduction"] = {"value": reduction,
+                                 "required_min": thresholds.min_token_reduction, "passed": ok}
+
+    drop = ref.evidence_recall_all - cand.evidence_recall_all
+    ok = drop <= thresholds.max_recall_drop + EPSILON
+    reasons.append(f"evidence recall drop {drop * 100:.1f} points {'≤' if ok else '>'} "
+                   f"{thresholds.max_recall_drop * 100:.1f} allowed: {_word(ok)}")
+    checks["evidence_recall_drop"] = {"value": drop, "allowed_max": thresholds.max_recall_drop,
+                                      "passed": ok}
+
+    if cand.accuracy is not None and ref.accuracy is not None:
+        drop = ref.accuracy - cand.accuracy
+        ok = drop <= thresholds.max_accuracy_drop + EPSILON
+        reasons.append(f"accuracy drop {drop * 100:.1f} points {'≤' if ok else '>'} "
+                       f"{thresholds.max_accuracy_drop * 100:.1f} allowed: {_word(ok)}")
+        checks["accuracy_drop"] = {"value": drop, "allowed_max": thresholds.max_accuracy_drop,
+                                   "passed": ok}
+    else:
+        reasons.append("accuracy: not measured (no model configured); not checked")
+        checks["accuracy_drop"] = {"value": None, "allowed_max": thresholds.max_accuracy_drop,
+                                   "passed": None}
+
+    ran = [check["passed"] for check in checks.values() if check["passed"] is not None]
+    return GateResult(passed=all(ran), reasons=reasons, checks=checks)
+
+
+def _word(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
