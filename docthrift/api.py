@@ -2,16 +2,20 @@
 
 The server builds one QueryService (so one Qdrant client) for its life: local mode lets one
 process hold a storage folder. Ingestion started through the API runs in this process, on
-the same client, over the configured source folder only; no request names a path.
+the same client, over the configured source folder only; no request names a path. With a
+schedule, the API process also runs the ingestion deployment's scheduled flow runs
+(``docthrift/scheduler.py``); one ingestion runs at a time, whoever started it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import threading
 import uuid
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,6 +36,9 @@ from docthrift.errors import (
 from docthrift.models import Answer
 from docthrift.settings import Settings
 from docthrift.validation import MAX_BUDGET, MIN_BUDGET, check_question
+
+if TYPE_CHECKING:
+    from docthrift.scheduler import IngestSchedule
 
 _STATUS = {RetrievalError: 400, ExtractionError: 400, DatasetError: 400, ConfigError: 500,
            AnswerError: 502, IndexingError: 503}
@@ -60,6 +67,7 @@ class _Ingestions:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.run_lock = threading.Lock()  # one ingestion at a time, scheduled ones included
         self.runs: dict[str, IngestRun] = {}
         self.current: str | None = None
 
@@ -80,16 +88,24 @@ class _Ingestions:
         from flows.ingest import ingest_documents
 
         try:
-            summary = ingest_documents.with_options(flow_run_name=f"api-{run_id}")(
-                [str(settings.source_dir)], overrides=settings.overrides())
+            with self.run_lock:
+                summary = ingest_documents.with_options(flow_run_name=f"api-{run_id}")(
+                    [str(settings.source_dir)], overrides=settings.overrides())
             status = "failed" if summary.failed else "completed"
             self.runs[run_id] = IngestRun(run_id=run_id, status=status, summary=summary.to_json())
         except Exception as exc:  # reported through GET /v1/ingest/{run_id}
             self.runs[run_id] = IngestRun(run_id=run_id, status="crashed", error=str(exc))
 
 
-def create_app(settings: Settings, service: QueryService | None = None) -> FastAPI:
-    """The FastAPI app; the service is built at start-up unless one is given."""
+def create_app(settings: Settings, service: QueryService | None = None, *,
+               schedule: IngestSchedule | None = None) -> FastAPI:
+    """The FastAPI app; the service is built at start-up unless one is given.
+
+    Args:
+        settings: The server's settings.
+        service: A ready query service (tests); built from ``settings`` when None.
+        schedule: Also ingest ``settings.source_dir`` on this schedule, in this process.
+    """
     state: dict[str, Any] = {}
     ingestions = _Ingestions()
 
@@ -98,7 +114,17 @@ def create_app(settings: Settings, service: QueryService | None = None) -> FastA
         from docthrift.service import make_service
 
         state["service"] = service or make_service(settings)
-        yield
+        scheduler = None
+        if schedule is not None:
+            from docthrift.scheduler import ScheduledIngestion
+
+            scheduler = ScheduledIngestion(settings, schedule, ingestions.run_lock)
+            await asyncio.to_thread(scheduler.start)  # Prefect's sync client, off the loop
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                await asyncio.to_thread(scheduler.stop)
 
     app = FastAPI(title="docthrift", version="0.1.0", lifespan=lifespan,
                   description="Answers from only the relevant sections of your PDFs.")

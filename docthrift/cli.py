@@ -36,12 +36,15 @@ HomeOption = Annotated[
     Path | None, typer.Option("--home", help="Data folder (default: $DOCTHRIFT_HOME or .docthrift).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+SourceOption = Annotated[Path | None, typer.Option(
+    "--source", help="Folder of PDFs that scheduled ingestion reads "
+    "(default: $DOCTHRIFT_SOURCE_DIR).")]
 
 
-def _settings(home: Path | None, verbose: bool = False) -> Settings:
+def _settings(home: Path | None, verbose: bool = False, source: Path | None = None) -> Settings:
     from docthrift.runtime import prepare_environment
 
-    settings = load_settings(home=home)
+    settings = load_settings(home=home, source_dir=source)
     prepare_environment(settings, verbose=verbose)
     return settings
 
@@ -231,19 +234,121 @@ def evaluate(
     raise typer.Exit(1 if report.gate.passed is False else 0)
 
 
-@app.command(epilog="Example: DOCTHRIFT_API_KEY=secret docthrift serve --port 8000")
+@app.command(epilog="Examples:\n\n  DOCTHRIFT_API_KEY=secret docthrift serve --port 8000\n\n"
+             "  docthrift serve --source filings/ --schedule-cron '0 2 * * *'\n\n"
+             "  docthrift serve --source filings/ --schedule-interval 300")
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     home: HomeOption = None,
+    schedule_cron: Annotated[str | None, typer.Option(
+        "--schedule-cron", help="Also ingest the source folder on this cron schedule (UTC), "
+        "in this process.")] = None,
+    schedule_interval: Annotated[float | None, typer.Option(
+        "--schedule-interval", help="Also ingest the source folder every SECONDS, in this "
+        "process.", metavar="SECONDS")] = None,
+    source: SourceOption = None,
 ) -> None:
-    """Serve the HTTP API (query, documents, ingest); OpenAPI docs at /docs."""
-    settings = _settings(home)
+    """Serve the HTTP API (query, documents, ingest); OpenAPI docs at /docs.
+
+    With a schedule, the server also registers the Prefect deployment of the ingestion flow
+    and runs its scheduled runs itself, on its own index client (the way to schedule with the
+    local index, which one process holds).
+    """
+    settings = _settings(home, source=source)
+    from docthrift.scheduler import IngestSchedule
+
+    schedule = None
+    if schedule_cron is not None or schedule_interval is not None:
+        schedule = IngestSchedule(cron=schedule_cron, interval=schedule_interval)
+        _check_schedule(settings, schedule.cron, schedule.interval)
+    import signal
+
     import uvicorn
 
     from docthrift.api import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again: exit through Python
+    # instead, so the index is closed and the ephemeral Prefect server stopped (atexit).
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    uvicorn.run(create_app(settings, schedule=schedule), host=host, port=port,
+                log_level="warning")
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@app.command(epilog="Examples:\n\n  prefect server start   # in another terminal\n\n"
+             "  export PREFECT_API_URL=http://127.0.0.1:4200/api QDRANT_URL=http://qdrant:6333\n\n"
+             "  docthrift schedule --source filings/ --cron '0 2 * * *'\n\n"
+             "  docthrift schedule --source filings/ --interval 600")
+def schedule(
+    cron: Annotated[str | None, typer.Option(
+        "--cron", help="Cron schedule of the ingestion, UTC (default '0 2 * * *').")] = None,
+    interval: Annotated[float | None, typer.Option(
+        "--interval", help="Ingest every SECONDS instead.", metavar="SECONDS")] = None,
+    source: SourceOption = None,
+    home: HomeOption = None,
+) -> None:
+    """Serve the ingestion (scheduled) and evaluation (on demand) deployments from this process.
+
+    A Prefect runner: it needs a Prefect server (PREFECT_API_URL) and starts each run in a
+    subprocess, so it suits a Qdrant server (QDRANT_URL). With the local index, schedule in
+    the API process instead: docthrift serve --schedule-cron.
+    """
+    settings = _settings(home, source=source)
+    options = _check_schedule(settings, cron, interval)
+    from flows.deployments import serve_deployments
+
+    if not settings.qdrant_url:
+        err.print("[yellow]note:[/yellow] local index: runs go one at a time and fail while "
+                  "another process (docthrift serve) holds it", highlight=False)
+    serve_deployments(settings, options)
+
+
+@app.command(epilog="Examples:\n\n  prefect work-pool create docthrift --type process\n\n"
+             "  docthrift worker --pool docthrift --source /shared/filings --cron '0 2 * * *'")
+def worker(
+    pool: Annotated[str, typer.Option("--pool", help="Process work pool to poll.")],
+    cron: Annotated[str | None, typer.Option(
+        "--cron", help="Cron schedule of the ingestion, UTC (default '0 2 * * *').")] = None,
+    interval: Annotated[float | None, typer.Option(
+        "--interval", help="Ingest every SECONDS instead.", metavar="SECONDS")] = None,
+    source: SourceOption = None,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", help="Most flow runs this worker runs at once.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Register both deployments with a process work pool, then work on that pool's runs.
+
+    For scale-out: start one on each machine, all against one Prefect server
+    (PREFECT_API_URL) and one Qdrant server (QDRANT_URL); the pool is created when missing.
+    """
+    settings = _settings(home, source=source)
+    options = _check_schedule(settings, cron, interval)
+    if not settings.qdrant_url:
+        raise DocthriftError("workers run flows in subprocesses, which cannot share the local "
+                             "index: set QDRANT_URL to a Qdrant server (or schedule in the API "
+                             "process: docthrift serve --schedule-cron)")
+    from flows.deployments import deploy_to_pool, start_worker
+
+    deploy_to_pool(settings, pool, options)
+    err.print(f"Deployments registered with work pool {pool!r}; starting the worker")
+    start_worker(pool, limit=limit)
+
+
+def _check_schedule(settings: Settings, cron: str | None, interval: float | None) -> dict[str, Any]:
+    """The schedule options; a clear error for a bad schedule or a missing source folder."""
+    from flows.deployments import schedule_options
+
+    options = schedule_options(cron, interval)
+    folder = settings.source_dir
+    if folder is None or not folder.is_dir():
+        shown = f": {folder} is not a folder" if folder is not None else ""
+        raise DocthriftError(f"scheduled ingestion needs a source folder{shown}; pass --source "
+                             "or set DOCTHRIFT_SOURCE_DIR to a folder of PDFs")
+    return options
 
 
 def _doc_summary(record: dict[str, Any]) -> dict[str, Any]:

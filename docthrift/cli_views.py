@@ -30,6 +30,9 @@ def print_ingest_summary(console: Console, summary: IngestSummary) -> None:
         f"in {t['seconds']:.1f}s"
     )
     for d in summary.documents:
+        if d.status == "removed":
+            console.print(f"[yellow]removed:[/yellow] {d.doc_id} ({d.file} is no longer in the "
+                          "folder it was ingested from)", highlight=False)
         if d.error:
             console.print(f"[red]failed:[/red] {d.error}", highlight=False)
         if d.needs_ocr:

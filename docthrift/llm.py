@@ -4,12 +4,21 @@ Retries with exponential backoff on 429 and 5xx are the ``openai`` client's own
 (``max_retries``); a reply that cannot be used (no choices, empty content, JSON that does not
 match the schema asked for) is asked again once. Usage is read from every response and summed,
 so an answer's token count includes every call it made.
+
+Inside a Prefect flow or task run each call holds a slot of the global concurrency limit
+``docthrift-llm`` (``DOCTHRIFT_LLM_CONCURRENCY``), so flow runs that share a Prefect server
+never send more calls at once than that; created with that size when missing, and a call goes
+ahead unlimited when the limit cannot be reached. Queries served outside a run are not limited.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -21,6 +30,10 @@ from docthrift.settings import Settings
 log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
+
+LLM_LIMIT = "docthrift-llm"
+_LIMITS_SEEN: set[str] = set()  # Prefect API URLs where the limit is known to exist
+_LIMITS_LOCK = threading.Lock()
 
 # Dollars per million tokens: input, cached input, output. Override with DOCTHRIFT_PRICES.
 DEFAULT_PRICES: dict[str, tuple[float, float, float]] = {
@@ -86,10 +99,11 @@ class LLM:
     """A configured chat client. Build with :func:`make_llm` at an edge."""
 
     def __init__(self, *, model: str, base_url: str | None, api_key: str | None,
-                 timeout_s: float, max_retries: int) -> None:
+                 timeout_s: float, max_retries: int, concurrency: int = 4) -> None:
         from openai import OpenAI  # imported here: the CLI's --help must stay fast
 
         self.model = model
+        self.concurrency = concurrency
         self._client = OpenAI(
             base_url=base_url,
             api_key=api_key or "not-needed",
@@ -107,7 +121,8 @@ class LLM:
         if json_schema is not None:
             kwargs["response_format"] = {"type": "json_schema", "json_schema": json_schema}
         try:
-            response = self._client.chat.completions.create(**kwargs)
+            with llm_slot(self.concurrency):
+                response = self._client.chat.completions.create(**kwargs)
         except openai.APIStatusError as exc:
             raise AnswerError(
                 f"the model endpoint answered HTTP {exc.status_code} for model {self.model!r}: "
@@ -165,6 +180,56 @@ class LLM:
         raise AssertionError("unreachable")
 
 
+@contextmanager
+def llm_slot(size: int) -> Iterator[None]:
+    """Hold a slot of the ``docthrift-llm`` limit when inside a Prefect flow or task run.
+
+    Outside a run (queries, the CLI's ``ask``) this does nothing. Inside one, the limit is
+    created with ``size`` slots when the server has none (never resized: the deployment
+    commands set it), and a failure to reach it never fails the call.
+    """
+    context = sys.modules.get("prefect.context")  # no Prefect imported: not in a run
+    if context is None or not (context.FlowRunContext.get() or context.TaskRunContext.get()):
+        yield
+        return
+    from prefect.concurrency.sync import concurrency
+
+    _ensure_limit(size)
+    slot = ExitStack()
+    try:
+        slot.enter_context(concurrency(LLM_LIMIT, occupy=1, strict=False))
+    except Exception as exc:  # the server is unreachable: the call itself will say so
+        log.warning("cannot take a slot of %r, calling unlimited: %s", LLM_LIMIT, exc)
+    with slot:
+        yield
+
+
+def _ensure_limit(size: int) -> None:
+    """Create the limit once per Prefect API when it does not exist; log, never raise."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+    from prefect.settings import PREFECT_API_URL
+
+    url = str(PREFECT_API_URL.value() or "ephemeral")
+    with _LIMITS_LOCK:
+        if url in _LIMITS_SEEN:
+            return
+        try:
+            with get_client(sync_client=True) as client:
+                try:
+                    client.read_global_concurrency_limit_by_name(LLM_LIMIT)
+                except ObjectNotFound:
+                    try:
+                        client.create_global_concurrency_limit(
+                            GlobalConcurrencyLimitCreate(name=LLM_LIMIT, limit=size))
+                    except ObjectAlreadyExists:  # created meanwhile by another process
+                        pass
+            _LIMITS_SEEN.add(url)
+        except Exception as exc:  # the limit is a guard rail: never fail a call over it
+            log.warning("cannot prepare the Prefect concurrency limit %r: %s", LLM_LIMIT, exc)
+
+
 class _Malformed(Exception):
     def __init__(self, reason: str, usage: Usage) -> None:
         super().__init__(reason)
@@ -207,4 +272,5 @@ def make_llm(settings: Settings) -> LLM:
         )
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     return LLM(model=settings.model, base_url=settings.openai_base_url, api_key=key,
-               timeout_s=settings.llm_timeout_s, max_retries=settings.llm_max_retries)
+               timeout_s=settings.llm_timeout_s, max_retries=settings.llm_max_retries,
+               concurrency=settings.llm_concurrency)

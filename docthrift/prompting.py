@@ -6,9 +6,10 @@ first: FinanceBench measured 79% correct with the filing before the question, 25
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from docthrift.models import ContextPiece
+from docthrift.models import HEADING_SEPARATOR, Citation
 from docthrift.tokens import count_tokens
 
 NOT_IN_CONTEXT = "NOT FOUND IN CONTEXT"
@@ -38,16 +39,20 @@ def metadata_header(records: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def context_block(doc_id: str, section: str, pages: list[int], text: str) -> str:
-    """One excerpt with its source line."""
+def context_block(doc_id: str | None, section: str, pages: list[int], text: str) -> str:
+    """One excerpt with its source line: document (when several are in scope), the last two
+    levels of its heading path, and its pages."""
     span = f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}-{pages[-1]}"
-    label = f"[{doc_id} | {section} | {span}]" if section else f"[{doc_id} | {span}]"
-    return f"{label}\n{text}"
+    heading = HEADING_SEPARATOR.join(section.split(HEADING_SEPARATOR)[-2:]) if section else ""
+    label = " | ".join(part for part in (doc_id, heading, span) if part)
+    return f"[{label}]\n{text}"
 
 
-def render_context(pieces: list[ContextPiece]) -> str:
-    """The context section of the prompt."""
-    return "\n\n".join(context_block(p.doc_id, p.section, p.pages, p.text) for p in pieces)
+def render_context(pieces: Sequence[Citation]) -> str:
+    """The context section of the prompt; one document in scope is named in the header only."""
+    several = len({p.doc_id for p in pieces}) > 1
+    return "\n\n".join(context_block(p.doc_id if several else None, p.section, p.pages, p.text)
+                        for p in pieces)
 
 
 def user_prefix(header: str) -> str:

@@ -91,6 +91,11 @@ class Settings(BaseSettings):
         description="Summarise documents and sections with the LLM at ingestion "
         "(only takes effect when an endpoint is configured).",
     )
+    llm_concurrency: int = Field(
+        4, ge=1, le=1000,
+        description="Most LLM calls at once across all flow runs that share a Prefect server "
+        "(the global concurrency limit 'docthrift-llm'); queries are not limited.",
+    )
 
     # Query
     budget_tokens: int = Field(

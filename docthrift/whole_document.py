@@ -35,6 +35,7 @@ from docthrift.prompting import (
 )
 from docthrift.tokens import count_tokens, encoding
 from indexes.catalog import document_chunks
+from indexes.records import record_version
 
 _MAX_CACHED = 32
 _SAFE_CUT = re.compile(r"(?<=[^\W_])\n")  # a line break right after a letter or digit
@@ -76,7 +77,7 @@ def whole_document_context(client: QdrantClient, collection: str, question: str,
 
 def _cut(client: QdrantClient, collection: str, records: list[dict[str, Any]],
          window: int) -> _Cut:
-    key = (collection, tuple((r["doc_id"], r["sha256"]) for r in records), window)
+    key = (collection, tuple((r["doc_id"], record_version(r)) for r in records), window)
     with _lock:
         if key in _cache:
             return _cache[key]
@@ -107,10 +108,11 @@ def _joined(client: QdrantClient, collection: str, records: list[dict[str, Any]]
     spans: list[tuple[str, list[tuple[int, int, int]]]] = []
     offset = 0
     for record in records:
-        chunks = [c for c in document_chunks(client, collection, record["doc_id"], record["sha256"])
-                  if c.kind == "text"]
+        stored = document_chunks(client, collection, record["doc_id"], record_version(record))
+        chunks = [c for c in stored if c.kind == "text"]
         pages = list(range(1, int(record.get("page_count") or 1) + 1))
-        lead = ("\n\n" if parts else "") + context_block(record["doc_id"], "", pages, "")
+        name = record["doc_id"] if len(records) > 1 else None
+        lead = ("\n\n" if parts else "") + context_block(name, "", pages, "")
         parts.append(lead)
         offset += len(lead)
         doc_spans = []

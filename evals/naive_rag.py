@@ -110,7 +110,7 @@ def naive_context(client: QdrantClient, collection: str, embedder: Embedder, que
     used = 0
     for hit in hits:
         payload = hit.payload or {}
-        block = context_block(record["doc_id"], "", payload["pages"], payload["text"])
+        block = context_block(None, "", payload["pages"], payload["text"])
         tokens = count_tokens(block)
         if used + tokens > budget:
             break

@@ -21,7 +21,7 @@ from typing import Any
 from docthrift.answering import QueryService, answer_question
 from docthrift.errors import ConfigError
 from docthrift.llm import LLM, Usage, cost_usd
-from docthrift.prompting import context_block, metadata_header, prompt_tokens, render_messages
+from docthrift.prompting import metadata_header, prompt_tokens, render_context, render_messages
 from evals.judge import judge_answer
 from evals.models import EvalQuestion, SystemAnswer
 from evals.naive_rag import naive_context
@@ -133,8 +133,7 @@ class Runner:
         result = answer_question(self.service, question.question, doc_id=question.doc_id,
                                  budget=self.budget, retrieve_only=self.llm is None)
         pages = sorted({p for c in result.citations if c.doc_id == question.doc_id for p in c.pages})
-        context = "\n\n".join(context_block(c.doc_id, c.section, c.pages, c.text)
-                              for c in result.citations)
+        context = render_context(result.citations)
         record = self.record(question.doc_id)
         counted = prompt_tokens(question.question, [record], context)
         usage = Usage(prompt_tokens=result.usage.prompt_tokens,

@@ -1,15 +1,58 @@
-"""Finding the PDFs to ingest and deciding what changed since the last run."""
+"""Finding the PDFs to ingest and deciding what changed since the last run.
+
+A run sees each file it finds as ``added`` (no record), ``updated`` (other bytes, another
+pipeline fingerprint, or a record written before versioned chunks), ``unchanged`` (only its
+hash was read) or ``failed`` (it cannot be hashed, or it shares its document id with another
+file of the run). A document is ``removed`` when its record says it came from inside a folder
+this run scans and that file is gone; files and globs named explicitly never remove anything.
+"""
 
 from __future__ import annotations
 
 import glob
 import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 from docthrift.errors import ExtractionError
+from extractors.pdf import doc_id_from_path
 
 # Bump when extraction output changes for the same bytes: indexed documents are redone.
 EXTRACTOR_VERSION = "extract-2"
+
+FileStatus = Literal["added", "updated", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file this run found, and what the index already knows of it."""
+
+    path: Path
+    doc_id: str
+    sha256: str
+    status: FileStatus
+    record: dict[str, Any] | None = None
+    error: str | None = None
+
+    @property
+    def moved(self) -> bool:
+        """Whether the record names another path for this document (it is re-pointed)."""
+        return self.record is not None and self.record.get("source_path") != str(self.path)
+
+
+@dataclass(frozen=True)
+class IngestionPlan:
+    """Per file what to do, and the records whose files are gone from a scanned folder."""
+
+    files: list[PlannedFile]
+    removed: list[dict[str, Any]]
+
+    @property
+    def todo(self) -> int:
+        """Documents to extract, index or remove."""
+        return sum(f.status in ("added", "updated") for f in self.files) + len(self.removed)
 
 
 def find_pdfs(paths: list[str]) -> list[Path]:
@@ -34,6 +77,11 @@ def find_pdfs(paths: list[str]) -> list[Path]:
     return list(found)
 
 
+def scanned_folders(paths: list[str]) -> list[Path]:
+    """The arguments that are folders, resolved: the only places a run may remove from."""
+    return [Path(raw).expanduser().resolve() for raw in paths if Path(raw).expanduser().is_dir()]
+
+
 def file_sha256(path: Path) -> str:
     """sha256 of a file's bytes, read in blocks."""
     digest = hashlib.sha256()
@@ -41,6 +89,12 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def extraction_key(sha256: str, file_name: str, doc_id: str) -> str:
+    """Cache key of an extraction: the bytes, the names they are read under, the extractor."""
+    digest = hashlib.sha256(f"{EXTRACTOR_VERSION}|{sha256}|{file_name}|{doc_id}".encode())
+    return f"extract-{digest.hexdigest()}"
 
 
 def pipeline_fingerprint(
@@ -61,3 +115,64 @@ def pipeline_fingerprint(
         f"enrich={enrichment or 'off'}",
     ]
     return "|".join(parts)
+
+
+def _is_current(record: dict[str, Any], sha256: str, fingerprint: str) -> bool:
+    return (record.get("sha256") == sha256 and record.get("fingerprint") == fingerprint
+            and bool(record.get("version")))
+
+
+def _plan_file(path: Path, known: dict[str, dict[str, Any]], fingerprint: str,
+               force: bool) -> PlannedFile:
+    doc_id = doc_id_from_path(path)
+    record = known.get(doc_id)
+    try:
+        sha = file_sha256(path)
+    except OSError as exc:
+        return PlannedFile(path, doc_id, "", "failed", record,
+                           f"{path}: cannot be read ({exc.strerror or exc}); check its permissions")
+    if record is None:
+        return PlannedFile(path, doc_id, sha, "added")
+    current = _is_current(record, sha, fingerprint) and not force
+    return PlannedFile(path, doc_id, sha, "unchanged" if current else "updated", record)
+
+
+def plan_changes(paths: list[str], records: Iterable[dict[str, Any]], fingerprint: str, *,
+                 force: bool = False) -> IngestionPlan:
+    """Decide per file whether it is new, changed or unchanged, and what was removed.
+
+    Args:
+        paths: Files, folders or glob patterns, as the user gave them.
+        records: Every document record in the index.
+        fingerprint: The pipeline fingerprint of this run (see :func:`pipeline_fingerprint`).
+        force: Re-index files even when they have not changed.
+
+    Raises:
+        ExtractionError: A path that matches nothing.
+    """
+    known = {r["doc_id"]: r for r in records if r.get("doc_id")}
+    files: list[PlannedFile] = []
+    first: dict[str, Path] = {}
+    for path in find_pdfs(paths):
+        planned = _plan_file(path, known, fingerprint, force)
+        if planned.doc_id in first:
+            planned = PlannedFile(
+                path, planned.doc_id, planned.sha256, "failed", planned.record,
+                f"{path}: has the same document id {planned.doc_id!r} as {first[planned.doc_id]}; "
+                "rename one of the two files")
+        else:
+            first[planned.doc_id] = path
+        files.append(planned)
+    folders = scanned_folders(paths)
+    removed = [record for doc_id, record in sorted(known.items())
+               if doc_id not in first and _gone_from(record, folders)]
+    return IngestionPlan(files, removed)
+
+
+def _gone_from(record: dict[str, Any], folders: list[Path]) -> bool:
+    """Whether the record's file was inside one of the folders and is no longer there."""
+    source = record.get("source_path")
+    if not source:  # a record written before paths were kept: never removed by a scan
+        return False
+    path = Path(source)
+    return any(path.is_relative_to(folder) for folder in folders) and not path.exists()

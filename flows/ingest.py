@@ -1,9 +1,14 @@
-"""``ingest-documents``: find PDFs, then per document extract → chunk → embed → upsert."""
+"""``ingest-documents``: plan, clean up, then per document extract → chunk → embed → upsert.
+
+The flow only orchestrates; the decisions live in :mod:`extractors.sources` (what changed) and
+the write order that keeps every document whole in :mod:`indexes.store`. See
+docs/ingestion.md for how incremental runs, caching, retries and crash safety fit together.
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,29 +16,34 @@ import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
+from prefect.tasks import exponential_backoff
 from qdrant_client import models
 
 from docthrift import progress
-from docthrift.errors import DocthriftError
+from docthrift.errors import DocthriftError, ExtractionError
 from docthrift.models import Chunk, Document, DocumentResult, IngestSummary
 from docthrift.settings import Settings, load_settings
 from extractors.chunking import CHUNKER_VERSION, chunk_document
-from extractors.pdf import doc_id_from_path, extract_document
-from extractors.sources import file_sha256, find_pdfs, pipeline_fingerprint
+from extractors.pdf import extract_document
+from extractors.sources import (
+    IngestionPlan,
+    PlannedFile,
+    extraction_key,
+    pipeline_fingerprint,
+    plan_changes,
+)
 from indexes import store
 from indexes.embeddings import embedding_fingerprint
 from indexes.records import document_record
 
-
-@dataclass(frozen=True)
-class Planned:
-    """A file and what the index already knows of it."""
-
-    path: Path
-    doc_id: str
-    sha256: str
-    status: str  # "added", "updated" or "unchanged"
-    record: dict[str, Any] | None = None
+# Index writes go over the network with a Qdrant server; they are idempotent, so they are
+# retried: twice, after about 2 s then 4 s (exponential backoff, up to +/-50% jitter).
+INDEX_RETRIES = 2
+INDEX_BACKOFF = exponential_backoff(backoff_factor=2)
+INDEX_JITTER = 0.5
+# How long an extraction stays cached (reruns after a crash, fingerprint changes).
+EXTRACTION_CACHE = timedelta(days=7)
 
 
 def fingerprint_of(settings: Settings) -> str:
@@ -49,30 +59,43 @@ def fingerprint_of(settings: Settings) -> str:
 
 
 @task(name="plan-ingestion", cache_policy=NO_CACHE)
-def plan_ingestion(paths: list[str], settings: Settings, force: bool) -> list[Planned]:
-    """Decide per file whether it is new, changed or unchanged (by content hash)."""
+def plan_ingestion(paths: list[str], settings: Settings, force: bool) -> IngestionPlan:
+    """Decide per file whether it is new, changed or unchanged, and which documents are gone."""
     client = store.get_client(settings)
     store.ensure_collections(client, settings.collection)
-    known = {r["doc_id"]: r for r in store.list_documents(client, settings.collection)}
-    fingerprint = fingerprint_of(settings)
-    planned = []
-    for path in find_pdfs(paths):
-        doc_id, sha = doc_id_from_path(path), file_sha256(path)
-        record = known.get(doc_id)
-        if record is None:
-            status = "added"
-        elif record.get("sha256") == sha and record.get("fingerprint") == fingerprint and not force:
-            status = "unchanged"
-        else:
-            status = "updated"
-        planned.append(Planned(path, doc_id, sha, status, record))
-    return planned
+    records = store.list_documents(client, settings.collection)
+    return plan_changes(paths, records, fingerprint_of(settings), force=force)
 
 
-@task(name="extract-document", cache_policy=NO_CACHE)
-def extract(path: Path, doc_id: str) -> Document:
-    """Read a PDF into a Document."""
-    return extract_document(path, doc_id=doc_id)
+@task(name="clean-index", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
+      retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
+def clean_index(settings: Settings) -> int:
+    """Delete the chunks an interrupted run left behind (no record names their version)."""
+    deleted = store.delete_leftovers(store.get_client(settings), settings.collection)
+    if deleted:
+        get_run_logger().info("deleted %d chunks left behind by an interrupted run", deleted)
+    return deleted
+
+
+def _extraction_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    return extraction_key(parameters["sha256"], Path(parameters["path"]).name, parameters["doc_id"])
+
+
+@task(name="extract-document", cache_key_fn=_extraction_cache_key, persist_result=True,
+      cache_expiration=EXTRACTION_CACHE)
+def extract(path: Path, doc_id: str, sha256: str) -> Document:
+    """Read a PDF into a Document; cached by content hash, file name and extractor version.
+
+    Raises:
+        ExtractionError: The PDF cannot be read, or its bytes changed since they were hashed
+            (so the cache never holds a document under another file's hash).
+    """
+    get_run_logger().info("%s: extracting", path.name)
+    document = extract_document(path, doc_id=doc_id)
+    if document.sha256 != sha256:
+        raise ExtractionError(f"{path}: the file changed while it was being ingested; "
+                              "run the ingestion again")
+    return document
 
 
 @task(name="enrich-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
@@ -97,7 +120,8 @@ def chunk(document: Document, settings: Settings) -> list[Chunk]:
 
 
 @task(name="embed-chunks", cache_policy=NO_CACHE)
-def embed(chunks: list[Chunk], settings: Settings, doc_id: str) -> tuple[np.ndarray, list[models.SparseVector], int]:
+def embed(chunks: list[Chunk], settings: Settings,
+          doc_id: str) -> tuple[np.ndarray, list[models.SparseVector], int]:
     """Dense and sparse vectors for the chunks."""
     from indexes.embeddings import load_embedder
     from indexes.vectors import dense_vectors, sparse_vectors
@@ -110,22 +134,54 @@ def embed(chunks: list[Chunk], settings: Settings, doc_id: str) -> tuple[np.ndar
     return dense, sparse_vectors(chunks), distinct
 
 
-@task(name="upsert-document", cache_policy=NO_CACHE)
+@task(name="upsert-document", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
+      retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
-           sparse: list[models.SparseVector], settings: Settings, enrichment_tokens: int,
-           enrichment_cost: float | None) -> None:
-    """Write the chunks and switch the document record to this version."""
+           sparse: list[models.SparseVector], settings: Settings, source_path: str,
+           enrichment_tokens: int, enrichment_cost: float | None) -> None:
+    """Write the chunks and switch the document record to this version (idempotent)."""
+    logger = get_run_logger()
     record = document_record(document, chunks, fingerprint=fingerprint_of(settings),
-                             enrichment_tokens=enrichment_tokens, enrichment_cost=enrichment_cost)
+                             source_path=source_path, enrichment_tokens=enrichment_tokens,
+                             enrichment_cost=enrichment_cost)
+    written = 0
+
+    def on_batch(count: int) -> None:
+        nonlocal written
+        written += count
+        logger.info("%s: wrote %d of %d chunks", document.doc_id, written, len(chunks))
+
     store.write_document(store.get_client(settings), settings.collection, document, chunks,
-                         dense, sparse, record)
+                         dense, sparse, record, progress=on_batch)
+    logger.info("%s: switched to the new version", document.doc_id)
 
 
-def _ingest_one(item: Planned, settings: Settings) -> DocumentResult:
+@task(name="remove-document", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
+      retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
+def remove(doc_id: str, settings: Settings) -> None:
+    """Remove a document whose file is gone: its record, then its chunks."""
+    get_run_logger().info("%s: its file is gone; removing it from the index", doc_id)
+    store.delete_document(store.get_client(settings), settings.collection, doc_id)
+
+
+@task(name="repoint-document", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
+      retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
+def repoint(doc_id: str, path: str, settings: Settings) -> None:
+    """Record the new path of a file that moved without changing (nothing is re-indexed)."""
+    get_run_logger().info("%s: moved to %s", doc_id, path)
+    store.set_source_path(store.get_client(settings), settings.collection, doc_id, path)
+
+
+def _failed(doc_id: str, file: str, started: float, error: str) -> DocumentResult:
+    return DocumentResult(doc_id=doc_id, file=file, status="failed",
+                          seconds=round(time.perf_counter() - started, 2), error=error)
+
+
+def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
     started = time.perf_counter()
     progress.report("document-started", doc_id=item.doc_id)
     try:
-        document = extract(item.path, item.doc_id)
+        document = extract(item.path, item.doc_id, item.sha256)
         enrichment_tokens = 0
         enrichment_cost: float | None = 0.0
         if settings.enrich and settings.llm_configured:
@@ -133,11 +189,11 @@ def _ingest_one(item: Planned, settings: Settings) -> DocumentResult:
         chunks = chunk(document, settings)
         progress.report("chunked", doc_id=item.doc_id, chunks=len(chunks))
         dense, sparse, distinct = embed(chunks, settings, item.doc_id)
-        upsert(document, chunks, dense, sparse, settings, enrichment_tokens, enrichment_cost)
+        upsert(document, chunks, dense, sparse, settings, str(item.path), enrichment_tokens,
+               enrichment_cost)
     except DocthriftError as exc:
         get_run_logger().error("%s", exc)
-        return DocumentResult(doc_id=item.doc_id, file=item.path.name, status="failed",
-                              seconds=round(time.perf_counter() - started, 2), error=str(exc))
+        return _failed(item.doc_id, item.path.name, started, str(exc))
     return DocumentResult(
         doc_id=item.doc_id, file=item.path.name, status=item.status,  # type: ignore[arg-type]
         pages=document.page_count, sections=len(document.sections), tables=len(document.tables),
@@ -147,7 +203,9 @@ def _ingest_one(item: Planned, settings: Settings) -> DocumentResult:
     )
 
 
-def _unchanged(item: Planned) -> DocumentResult:
+def _unchanged(item: PlannedFile, settings: Settings) -> DocumentResult:
+    if item.moved:  # same bytes under the same name elsewhere: only the path is updated
+        repoint(item.doc_id, str(item.path), settings)
     record = item.record or {}
     return DocumentResult(
         doc_id=item.doc_id, file=item.path.name, status="unchanged",
@@ -155,6 +213,28 @@ def _unchanged(item: Planned) -> DocumentResult:
         tables=record.get("tables", 0), chunks=record.get("chunks", 0),
         needs_ocr=record.get("needs_ocr", []),
     )
+
+
+def _process(item: PlannedFile, settings: Settings) -> DocumentResult:
+    if item.status == "failed":
+        get_run_logger().error("%s", item.error)
+        return _failed(item.doc_id, item.path.name, time.perf_counter(), item.error or "")
+    if item.status == "unchanged":
+        return _unchanged(item, settings)
+    return _ingest_one(item, settings)
+
+
+def _remove_one(record: dict[str, Any], settings: Settings) -> DocumentResult:
+    started = time.perf_counter()
+    doc_id = str(record["doc_id"])
+    file = Path(str(record.get("source_path") or record.get("source") or doc_id)).name
+    try:
+        remove(doc_id, settings)
+    except DocthriftError as exc:
+        get_run_logger().error("%s", exc)
+        return _failed(doc_id, file, started, str(exc))
+    return DocumentResult(doc_id=doc_id, file=file, status="removed",
+                          seconds=round(time.perf_counter() - started, 2))
 
 
 def _artifact(summary: IngestSummary) -> None:
@@ -171,6 +251,10 @@ def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
                      force: bool = False) -> IngestSummary:
     """Ingest PDFs (files, folders, globs) into the index; skip what has not changed.
 
+    A document whose file is gone from a folder named in ``paths`` is removed from the index;
+    files and globs never remove anything. Removals run last, so a renamed file is searchable
+    under its new id before its old id goes.
+
     Args:
         paths: Files, folders or glob patterns.
         overrides: Settings to override on top of the environment (e.g. ``{"home": ...}``).
@@ -178,17 +262,16 @@ def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
     """
     started = time.perf_counter()
     settings = load_settings(**(overrides or {}))
-    planned = plan_ingestion(paths, settings, force)
-    progress.report("planned", total=len(planned),
-                    todo=sum(1 for p in planned if p.status != "unchanged"))
+    plan = plan_ingestion(paths, settings, force)
+    clean_index(settings)
+    progress.report("planned", total=len(plan.files) + len(plan.removed), todo=plan.todo)
     results = []
-    for item in planned:
-        if item.status == "unchanged":
-            result = _unchanged(item)
-        else:
-            result = _ingest_one(item, settings)
-        progress.report("document-done", result=result)
-        results.append(result)
+    for item in plan.files:
+        results.append(_process(item, settings))
+        progress.report("document-done", result=results[-1])
+    for record in plan.removed:
+        results.append(_remove_one(record, settings))
+        progress.report("document-done", result=results[-1])
     summary = IngestSummary(documents=results, seconds=time.perf_counter() - started)
     _artifact(summary)
     return summary

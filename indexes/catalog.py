@@ -1,7 +1,8 @@
 """Every chunk of a document, in order, without vectors: for neighbours and whole sections.
 
 Loaded from the index once per document version and kept in memory (a 10-K is about a
-thousand chunks); a changed document has a new content hash, so a stale entry is never used.
+thousand chunks); a changed document (new bytes or a new pipeline) has a new version, so a
+stale entry is never used.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import threading
 from dataclasses import dataclass
 
 from qdrant_client import QdrantClient, models
+
+from indexes.store import version_filter
 
 _CACHE: dict[tuple[str, str, str], list[StoredChunk]] = {}
 _LOCK = threading.Lock()
@@ -30,15 +33,19 @@ class StoredChunk:
     tokens: int
 
 
-def document_chunks(client: QdrantClient, collection: str, doc_id: str, sha256: str) -> list[StoredChunk]:
-    """The chunks of one document version, sorted by position (cached)."""
-    key = (collection, doc_id, sha256)
+def document_chunks(client: QdrantClient, collection: str, doc_id: str,
+                    version: str) -> list[StoredChunk]:
+    """The chunks of one document version, sorted by position (cached).
+
+    ``version`` is the record's (:func:`indexes.records.record_version`).
+    """
+    key = (collection, doc_id, version)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
     selector = models.Filter(must=[
         models.FieldCondition(key="doc_id", match=models.MatchValue(value=doc_id)),
-        models.FieldCondition(key="doc_sha256", match=models.MatchValue(value=sha256)),
+        version_filter([version]),
     ])
     chunks: list[StoredChunk] = []
     offset = None

@@ -1,7 +1,14 @@
-"""The document record kept beside the chunks: metadata, outline, version, cost."""
+"""The document record kept beside the chunks: metadata, outline, version, source, cost.
+
+A record's ``version`` names one indexed version of a document: its id, its bytes (sha256) and
+the pipeline fingerprint that turned them into chunks. Every chunk carries the version it
+belongs to, and queries read only the chunks of each record's current version, so a document
+whose chunks are being replaced is seen whole, old or new, never mixed.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,16 +16,38 @@ from docthrift.models import Chunk, Document
 from docthrift.tokens import count_tokens
 
 
+def version_key(doc_id: str, sha256: str, fingerprint: str) -> str:
+    """The version of a document: hex sha256 of its id, content hash and pipeline fingerprint."""
+    return hashlib.sha256(f"{doc_id}|{sha256}|{fingerprint}".encode()).hexdigest()
+
+
+def record_version(record: dict[str, Any]) -> str:
+    """The version a record points at; a record written before versions has its sha256."""
+    return str(record.get("version") or record["sha256"])
+
+
 def document_record(document: Document, chunks: list[Chunk], *, fingerprint: str,
-                    enrichment_tokens: int = 0,
+                    source_path: str | None = None, enrichment_tokens: int = 0,
                     enrichment_cost: float | None = 0.0) -> dict[str, Any]:
-    """The payload of a document's record in the documents collection."""
+    """The payload of a document's record in the documents collection.
+
+    Args:
+        document: The extracted (and maybe enriched) document.
+        chunks: Its chunks, as indexed.
+        fingerprint: The pipeline fingerprint the chunks were made with.
+        source_path: The resolved absolute path the file was read from; a later run that scans
+            the folder and no longer finds the file removes the document.
+        enrichment_tokens: LLM tokens spent enriching it.
+        enrichment_cost: Their cost in dollars (None when the model has no price).
+    """
     document_tokens = count_tokens("\n".join(section.text for section in document.sections))
     return {
         "doc_id": document.doc_id,
         "source": document.source,
+        "source_path": source_path,
         "sha256": document.sha256,
         "fingerprint": fingerprint,
+        "version": version_key(document.doc_id, document.sha256, fingerprint),
         "page_count": document.page_count,
         "metadata": document.metadata.model_dump(),
         "outline": [

@@ -22,10 +22,11 @@ from docthrift.tokens import count_tokens
 from indexes.catalog import StoredChunk, document_chunks
 from indexes.embeddings import Embedder
 from indexes.expansion import expand_query
+from indexes.records import record_version
 from indexes.routing import route_question
 from indexes.sparse import query_vector
 from indexes.statements import statement_chunks, statements_for
-from indexes.store import DENSE, SPARSE, list_documents
+from indexes.store import DENSE, SPARSE, list_documents, version_filter
 
 Fusion = Literal["rrf", "dbsf"]
 
@@ -53,11 +54,9 @@ class Hit:
 
 
 def search_chunks(client: QdrantClient, collection: str, embedder: Embedder, question: str,
-                  shas: dict[str, str], options: RetrievalOptions) -> list[Hit]:
+                  versions: dict[str, str], options: RetrievalOptions) -> list[Hit]:
     """Fused dense + sparse search over the current versions of the given documents."""
-    selector = models.Filter(must=[
-        models.FieldCondition(key="doc_sha256", match=models.MatchAny(any=sorted(set(shas.values()))))
-    ])
+    selector = version_filter(list(versions.values()))
     fusion = models.Fusion.RRF if options.fusion == "rrf" else models.Fusion.DBSF
     result = client.query_points(
         collection,
@@ -161,12 +160,14 @@ def build_pieces(chosen: dict[str, dict[int, float]], catalog: dict[str, list[St
 
 
 def _whole_documents(client: QdrantClient, collection: str, question: str, doc_ids: list[str],
-                     shas: dict[str, str], reason: str, options: RetrievalOptions) -> RetrievedContext | None:
+                     versions: dict[str, str], reason: str,
+                     options: RetrievalOptions) -> RetrievedContext | None:
     """Documents that fit the budget whole are sent whole, one block each, exactly as the
     whole-document prompt sends them: cheaper than any selection, never dearer than it."""
     pieces = []
     for doc_id in doc_ids:
-        texts = [c for c in document_chunks(client, collection, doc_id, shas[doc_id]) if c.kind == "text"]
+        stored = document_chunks(client, collection, doc_id, versions[doc_id])
+        texts = [c for c in stored if c.kind == "text"]
         if not texts:
             continue
         text = "\n".join(c.text for c in texts)
@@ -198,13 +199,14 @@ def retrieve(client: QdrantClient, collection: str, embedder: Embedder, question
             raise RetrievalError("the index is empty; add documents with 'docthrift ingest PATH'")
         route = route_question(question, records)
         doc_ids, reason = route.doc_ids or sorted(by_id), route.reason
-    shas = {d: by_id[d]["sha256"] for d in doc_ids}
+    versions = {d: record_version(by_id[d]) for d in doc_ids}
     if sum(int(by_id[d].get("document_tokens") or 0) for d in doc_ids) <= options.budget:
-        whole = _whole_documents(client, collection, question, doc_ids, shas, reason, options)
+        whole = _whole_documents(client, collection, question, doc_ids, versions, reason, options)
         if whole is not None:
             return whole
-    hits = search_chunks(client, collection, embedder, question, shas, options)
-    catalog = {d: document_chunks(client, collection, d, shas[d]) for d in {h.doc_id for h in hits}}
+    hits = search_chunks(client, collection, embedder, question, versions, options)
+    catalog = {d: document_chunks(client, collection, d, versions[d])
+               for d in {h.doc_id for h in hits}}
     seed: dict[str, list[int]] = {}
     needed = statements_for(question)
     if needed:

@@ -37,7 +37,7 @@ def test_whole_document_counts_exactly_and_cuts_at_the_window(prefect_harness, s
     kept = cut.pages["northwind_2024_10K"]
     assert kept and kept == list(range(1, len(kept) + 1)) and len(kept) < 15
     # The last page kept is whole: its text is in the cut context.
-    assert cut.text in full.text and cut.text.startswith("[northwind_2024_10K | pp. 1-15]")
+    assert cut.text in full.text and cut.text.startswith("[pp. 1-15]\n")
 
 
 def test_naive_chunks_are_1024_characters_with_30_overlap() -> None:

@@ -16,6 +16,7 @@ from docthrift.tokens import count_tokens
 from flows.ingest import ingest_documents
 from indexes import store
 from indexes.catalog import StoredChunk, document_chunks
+from indexes.records import record_version
 from indexes.retrieval import Hit, RetrievalOptions, build_pieces, retrieve, select_positions
 
 
@@ -110,9 +111,10 @@ def test_tables_are_cited_whole(service) -> None:  # type: ignore[no-untyped-def
                              doc_id="northwind_2024_10K", budget=600, retrieve_only=True)
     assert answer.citations
     tables = {c.text for c in answer.citations if c.kind == "table"}
-    stored = {c.text for c in document_chunks(service.client, "query", "northwind_2024_10K",
-                                              next(r["sha256"] for r in service.records()
-                                              if r["doc_id"] == "northwind_2024_10K")) if c.kind == "table"}
+    version = next(record_version(r) for r in service.records()
+                   if r["doc_id"] == "northwind_2024_10K")
+    chunks = document_chunks(service.client, "query", "northwind_2024_10K", version)
+    stored = {c.text for c in chunks if c.kind == "table"}
     assert tables <= stored  # never a fragment of a table
 
 

@@ -1,0 +1,200 @@
+"""Incremental ingestion end to end: removed, renamed, moved and re-fingerprinted documents.
+
+Real PDFs, model, Qdrant local mode and Prefect (the session's test harness), no mocks.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from docthrift.cli_views import print_ingest_summary
+from docthrift.models import IngestSummary
+from docthrift.settings import Settings
+from extractors.sources import plan_changes
+from flows.ingest import ingest_documents
+from indexes import store
+
+TENK, TENQ, EARNINGS = "northwind_2024_10K", "northwind_2025Q1_10Q", "contoso_2024Q4_earnings"
+
+
+def _run(settings: Settings, *paths: Path | str, force: bool = False,
+         **overrides: Any) -> IngestSummary:
+    return ingest_documents([str(p) for p in paths], overrides={
+        "home": str(settings.home), "collection": settings.collection, **overrides}, force=force)
+
+
+def _status(summary: IngestSummary) -> dict[str, str]:
+    return {d.doc_id: d.status for d in summary.documents}
+
+
+def _chunks(settings: Settings) -> list[dict[str, Any]]:
+    """Every chunk point's payload, the id included."""
+    client = store.get_client(settings)
+    points, _ = client.scroll(settings.collection, limit=100_000, with_payload=True)
+    return [{"id": str(p.id), **(p.payload or {})} for p in points]
+
+
+def _records(settings: Settings) -> dict[str, dict[str, Any]]:
+    records = store.list_documents(store.get_client(settings), settings.collection)
+    return {r["doc_id"]: r for r in records}
+
+
+def _assert_whole(settings: Settings) -> None:
+    """Each record's version has exactly its chunks, and no other chunk exists."""
+    records, chunks = _records(settings), _chunks(settings)
+    for doc_id, record in records.items():
+        mine = [c for c in chunks if c["doc_id"] == doc_id]
+        assert len(mine) == record["chunks"], doc_id
+        assert {c["doc_version"] for c in mine} == {record["version"]}, doc_id
+    assert {c["doc_id"] for c in chunks} <= set(records)
+
+
+@pytest.fixture
+def corpus(samples_dir: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for pdf in samples_dir.glob("*.pdf"):
+        shutil.copy(pdf, folder / pdf.name)
+    return folder
+
+
+def test_deleted_file_is_removed_with_every_chunk(prefect_harness, settings, corpus) -> None:  # type: ignore[no-untyped-def]
+    first = _run(settings, corpus)
+    assert set(_status(first).values()) == {"added"}
+    records = _records(settings)
+    assert records[EARNINGS]["source_path"] == str((corpus / f"{EARNINGS}.pdf").resolve())
+
+    (corpus / f"{EARNINGS}.pdf").unlink()
+    second = _run(settings, corpus)
+    assert _status(second) == {TENK: "unchanged", TENQ: "unchanged", EARNINGS: "removed"}
+    assert second.totals["removed"] == 1 and second.totals["unchanged"] == 2
+    assert second.totals["documents"] == 3 and second.to_json()["totals"]["removed"] == 1  # type: ignore[index]
+    assert EARNINGS not in _records(settings)
+    assert not [c for c in _chunks(settings) if c["doc_id"] == EARNINGS]
+    _assert_whole(settings)
+
+    console = Console(record=True, width=120)
+    print_ingest_summary(console, second)
+    shown = console.export_text()
+    assert "1 removed" in shown and f"removed: {EARNINGS}" in shown
+
+    third = _run(settings, corpus)  # removed once, then forgotten
+    assert _status(third) == {TENK: "unchanged", TENQ: "unchanged"}
+
+
+def test_files_and_globs_never_remove(prefect_harness, settings, corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _run(settings, corpus)
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(corpus / f"{EARNINGS}.pdf", other / "contoso_copy.pdf")
+    (corpus / f"{TENQ}.pdf").unlink()
+
+    one = _run(settings, other / "contoso_copy.pdf")
+    assert _status(one) == {"contoso_copy": "added"}
+    by_glob = _run(settings, f"{corpus}/*.pdf")
+    assert _status(by_glob) == {TENK: "unchanged", EARNINGS: "unchanged"}
+    by_file = _run(settings, corpus / f"{TENK}.pdf")
+    assert _status(by_file) == {TENK: "unchanged"}
+    assert set(_records(settings)) == {TENK, TENQ, EARNINGS, "contoso_copy"}
+
+    # Scanning the other folder removes nothing from the first; scanning the first does.
+    assert _status(_run(settings, other)) == {"contoso_copy": "unchanged"}
+    assert _status(_run(settings, corpus))[TENQ] == "removed"
+    assert set(_records(settings)) == {TENK, EARNINGS, "contoso_copy"}
+    _assert_whole(settings)
+
+
+def test_renamed_is_removed_and_added_moved_is_repointed(  # type: ignore[no-untyped-def]
+        prefect_harness, settings, corpus) -> None:
+    _run(settings, corpus)
+    before = _records(settings)
+    (corpus / f"{EARNINGS}.pdf").rename(corpus / "contoso_q4.pdf")
+    (corpus / "archive").mkdir()
+    moved = corpus / "archive" / f"{TENK}.pdf"
+    (corpus / f"{TENK}.pdf").rename(moved)
+
+    summary = _run(settings, corpus)
+    assert _status(summary) == {"contoso_q4": "added", TENK: "unchanged", TENQ: "unchanged",
+                                EARNINGS: "removed"}
+    assert [d.status for d in summary.documents][-1] == "removed"  # after the new one is in
+    records = _records(settings)
+    assert set(records) == {"contoso_q4", TENK, TENQ}
+    renamed = records["contoso_q4"]
+    assert renamed["sha256"] == before[EARNINGS]["sha256"]
+    assert renamed["source"] == "contoso_q4.pdf" and renamed["chunks"] == before[EARNINGS]["chunks"]
+    assert records[TENK]["source_path"] == str(moved.resolve())
+    assert records[TENK]["version"] == before[TENK]["version"]
+    _assert_whole(settings)
+
+
+def test_fingerprint_change_updates_all_and_reuses_extraction(  # type: ignore[no-untyped-def]
+        prefect_harness, settings, corpus) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    first = _run(settings, corpus)
+    before = _records(settings)
+    state = ingest_documents([str(corpus)], overrides={
+        "home": str(settings.home), "collection": settings.collection, "chunk_tokens": 256},
+        return_state=True)
+    second: IngestSummary = state.result()  # type: ignore[assignment]
+    assert set(_status(second).values()) == {"updated"}
+    records = _records(settings)
+    for doc_id, record in records.items():
+        assert record["sha256"] == before[doc_id]["sha256"]
+        assert record["version"] != before[doc_id]["version"]
+    tenk = {d.doc_id: d for d in first.documents}[TENK]
+    assert records[TENK]["chunks"] > tenk.chunks  # smaller chunks, more of them
+    _assert_whole(settings)  # no chunk of the 512-token version is left, none is shared
+
+    # The extraction did not change, so it came from the task cache.
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+    extracts = [r for r in runs if r.name.startswith("extract-document")]
+    assert len(extracts) == 3 and all(r.state and r.state.name == "Cached" for r in extracts)
+
+
+def test_leftovers_are_invisible_and_cleaned(prefect_harness, settings, corpus, embedder) -> None:  # type: ignore[no-untyped-def]
+    from qdrant_client import models
+
+    from indexes.catalog import document_chunks
+    from indexes.retrieval import RetrievalOptions, search_chunks
+
+    _run(settings, corpus / f"{EARNINGS}.pdf")
+    client = store.get_client(settings)
+    points, _ = client.scroll(settings.collection, limit=10_000, with_payload=True,
+                              with_vectors=True)
+    # What an interrupted run leaves: another version of a known document, and an orphan.
+    stale = [models.PointStruct(id=store.point_id(str(p.id), tag), vector=p.vector,  # type: ignore[arg-type]
+                                payload={**(p.payload or {}), "doc_version": tag, "doc_id": doc_id})
+             for p in points for tag, doc_id in (("old", EARNINGS), ("gone", "orphan"))]
+    client.upsert(settings.collection, points=stale, wait=True)
+    record = _records(settings)[EARNINGS]
+
+    stored = document_chunks(client, settings.collection, EARNINGS, record["version"])
+    assert [c.position for c in stored] == list(range(record["chunks"]))
+    hits = search_chunks(client, settings.collection, embedder, "Contoso revenue guidance",
+                         {EARNINGS: record["version"]}, RetrievalOptions())
+    keys = [(h.doc_id, h.position) for h in hits]
+    assert keys and len(keys) == len(set(keys)) and {h.doc_id for h in hits} == {EARNINGS}
+
+    again = _run(settings, corpus / f"{EARNINGS}.pdf")
+    assert _status(again) == {EARNINGS: "unchanged"}
+    assert store.count_chunks(client, settings.collection) == len(points)
+    _assert_whole(settings)
+
+
+def test_plan_fails_duplicate_ids(tmp_path, samples_dir) -> None:  # type: ignore[no-untyped-def]
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(samples_dir / f"{EARNINGS}.pdf", tmp_path / sub / "report.pdf")
+    plan = plan_changes([str(tmp_path)], [], "fp")
+    assert [f.status for f in plan.files] == ["added", "failed"]
+    assert "same document id 'report'" in (plan.files[1].error or "")
+    assert plan.removed == [] and plan.todo == 1
