@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,3 +82,24 @@ def samples_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("samples")
     generate_samples(folder)
     return folder
+
+
+@pytest.fixture
+def corpus(samples_dir: Path, tmp_path: Path) -> Path:
+    """A folder of its own holding copies of the sample PDFs."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for pdf in samples_dir.glob("*.pdf"):
+        shutil.copy(pdf, folder / pdf.name)
+    return folder
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """DOCTHRIFT_HOME for CLI runs in this test; the index is released afterwards."""
+    from indexes import store
+
+    folder = tmp_path / "home"
+    monkeypatch.setenv("DOCTHRIFT_HOME", str(folder))
+    yield folder
+    store.close_clients()

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from docthrift.cli import app
-from indexes import store
 
 runner = CliRunner()
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("DOCTHRIFT_HOME", str(folder))
-    yield folder
-    store.close_clients()
-
-
 def test_help_shows_examples() -> None:
-    for command in ([], ["ingest"], ["ask"], ["serve"], ["show"]):
+    for command in ([], ["ingest"], ["ask"], ["serve"], ["show"], ["eval"], ["docs"], ["demo"]):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, command
 

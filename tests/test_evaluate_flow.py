@@ -14,19 +14,10 @@ from typer.testing import CliRunner
 
 from docthrift.cli import app
 from docthrift.prompting import NOT_IN_CONTEXT
-from indexes import store
 from tests.llm_server import _default_responder
 
 runner = CliRunner()
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("DOCTHRIFT_HOME", str(folder))
-    yield folder
-    store.close_clients()
 
 
 def _gold_responder(questions: Path):  # type: ignore[no-untyped-def]
@@ -48,6 +39,14 @@ def _gold_responder(questions: Path):  # type: ignore[no-untyped-def]
 def test_eval_with_a_model_scores_and_gates(prefect_harness, home, samples_dir, tmp_path,  # type: ignore[no-untyped-def]
                                             llm_server, monkeypatch) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", llm_server.base_url)
+    # The enrichment cache is shared by the test run: start from no cached summary, so the
+    # ingestion cost is spent (and counted) in this run.
+    from docthrift.settings import load_settings
+    from extractors.sources import file_sha256
+
+    for pdf in samples_dir.glob("*.pdf"):
+        for cached in (load_settings().cache_dir / "enrichment").glob(f"{file_sha256(pdf)}-*"):
+            cached.unlink()
     llm_server.responder = _gold_responder(samples_dir / "questions.jsonl")
     out = tmp_path / "report"
     result = runner.invoke(app, ["eval", str(samples_dir / "questions.jsonl"), "--docs",

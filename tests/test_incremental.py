@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from rich.console import Console
 
 from docthrift.cli_views import print_ingest_summary
@@ -52,15 +51,6 @@ def _assert_whole(settings: Settings) -> None:
         assert len(mine) == record["chunks"], doc_id
         assert {c["doc_version"] for c in mine} == {record["version"]}, doc_id
     assert {c["doc_id"] for c in chunks} <= set(records)
-
-
-@pytest.fixture
-def corpus(samples_dir: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for pdf in samples_dir.glob("*.pdf"):
-        shutil.copy(pdf, folder / pdf.name)
-    return folder
 
 
 def test_deleted_file_is_removed_with_every_chunk(prefect_harness, settings, corpus) -> None:  # type: ignore[no-untyped-def]

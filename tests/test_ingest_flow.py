@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pymupdf
@@ -23,15 +22,6 @@ def _points(settings: Settings, doc_id: str) -> list[dict]:
     points, _ = client.scroll(settings.collection, limit=10_000, with_payload=True,
                               scroll_filter=store._doc_filter(doc_id))
     return [p.payload for p in points]
-
-
-@pytest.fixture
-def corpus(samples_dir: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for pdf in samples_dir.glob("*.pdf"):
-        shutil.copy(pdf, folder / pdf.name)
-    return folder
 
 
 def test_ingest_then_unchanged_then_one_changed(prefect_harness, settings, corpus) -> None:  # type: ignore[no-untyped-def]
