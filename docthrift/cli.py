@@ -41,11 +41,12 @@ SourceOption = Annotated[Path | None, typer.Option(
     "(default: $DOCTHRIFT_SOURCE_DIR).")]
 
 
-def _settings(home: Path | None, verbose: bool = False, source: Path | None = None) -> Settings:
+def _settings(home: Path | None, verbose: bool = False, source: Path | None = None,
+              quiet_failures: bool = False) -> Settings:
     from docthrift.runtime import prepare_environment
 
     settings = load_settings(home=home, source_dir=source)
-    prepare_environment(settings, verbose=verbose)
+    prepare_environment(settings, verbose=verbose, quiet_failures=quiet_failures)
     return settings
 
 
@@ -62,7 +63,7 @@ def ingest(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Extract, chunk, embed and index PDFs; unchanged ones are skipped."""
-    settings = _settings(home, verbose)
+    settings = _settings(home, verbose, quiet_failures=True)
     from docthrift.cli_progress import ingest_progress
     from flows.ingest import ingest_documents
 
@@ -210,7 +211,7 @@ def evaluate(
                              gate_max_recall_drop=max_recall_drop,
                              gate_max_accuracy_drop=max_accuracy_drop)
     parse_systems(systems, settings.context_window_tokens)
-    prepare_environment(settings)
+    prepare_environment(settings, quiet_failures=True)
     if judge and not settings.llm_configured:
         raise DocthriftError("--judge needs a model endpoint; set OPENAI_API_KEY "
                              "(and OPENAI_BASE_URL for a non-OpenAI endpoint)")

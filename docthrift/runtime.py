@@ -11,8 +11,13 @@ import os
 from docthrift.settings import Settings
 
 
-def prepare_environment(settings: Settings, *, verbose: bool = False) -> None:
-    """Point Prefect's home into DOCTHRIFT_HOME and switch off network-bound extras."""
+def prepare_environment(settings: Settings, *, verbose: bool = False,
+                        quiet_failures: bool = False) -> None:
+    """Point Prefect's home into DOCTHRIFT_HOME and switch off network-bound extras.
+
+    ``quiet_failures`` keeps Prefect's tracebacks of a failed run off the console (they still
+    reach the Prefect API's logs), for one-shot commands that report failures themselves.
+    """
     settings.home.mkdir(parents=True, exist_ok=True)
     defaults = {
         "PREFECT_HOME": str(settings.prefect_home.resolve()),
@@ -26,5 +31,7 @@ def prepare_environment(settings: Settings, *, verbose: bool = False) -> None:
         "TRANSFORMERS_VERBOSITY": "error",
         "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     }
+    if quiet_failures and not verbose:
+        defaults["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "CRITICAL"
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

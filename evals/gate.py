@@ -51,20 +51,12 @@ def check_gate(systems: Mapping[str, SystemSummary], thresholds: Thresholds, *,
     checks["token_reduction"] = {"value": reduction,
                                  "required_min": thresholds.min_token_reduction, "passed": ok}
 
-    drop = ref.evidence_recall_all - cand.evidence_recall_all
-    ok = drop <= thresholds.max_recall_drop + EPSILON
-    reasons.append(f"evidence recall drop {drop * 100:.1f} points {'≤' if ok else '>'} "
-                   f"{thresholds.max_recall_drop * 100:.1f} allowed: {_word(ok)}")
-    checks["evidence_recall_drop"] = {"value": drop, "allowed_max": thresholds.max_recall_drop,
-                                      "passed": ok}
-
+    reasons.append(_drop_check(checks, "evidence_recall_drop", "evidence recall drop",
+                               ref.evidence_recall_all - cand.evidence_recall_all,
+                               thresholds.max_recall_drop))
     if cand.accuracy is not None and ref.accuracy is not None:
-        drop = ref.accuracy - cand.accuracy
-        ok = drop <= thresholds.max_accuracy_drop + EPSILON
-        reasons.append(f"accuracy drop {drop * 100:.1f} points {'≤' if ok else '>'} "
-                       f"{thresholds.max_accuracy_drop * 100:.1f} allowed: {_word(ok)}")
-        checks["accuracy_drop"] = {"value": drop, "allowed_max": thresholds.max_accuracy_drop,
-                                   "passed": ok}
+        reasons.append(_drop_check(checks, "accuracy_drop", "accuracy drop",
+                                   ref.accuracy - cand.accuracy, thresholds.max_accuracy_drop))
     else:
         reasons.append("accuracy: not measured (no model configured); not checked")
         checks["accuracy_drop"] = {"value": None, "allowed_max": thresholds.max_accuracy_drop,
@@ -72,6 +64,15 @@ def check_gate(systems: Mapping[str, SystemSummary], thresholds: Thresholds, *,
 
     ran = [check["passed"] for check in checks.values() if check["passed"] is not None]
     return GateResult(passed=all(ran), reasons=reasons, checks=checks)
+
+
+def _drop_check(checks: dict[str, Any], key: str, label: str, drop: float,
+                allowed: float) -> str:
+    """Record a "falls at most ``allowed``" check in ``checks``; return its reason line."""
+    ok = drop <= allowed + EPSILON
+    checks[key] = {"value": drop, "allowed_max": allowed, "passed": ok}
+    return (f"{label} {drop * 100:.1f} points {'≤' if ok else '>'} {allowed * 100:.1f} allowed: "
+            f"{_word(ok)}")
 
 
 def _word(ok: bool) -> str:
