@@ -168,17 +168,15 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
 
     @app.get("/v1/documents", dependencies=[Depends(authorised)])
     def documents() -> dict[str, Any]:
-        return {"documents": state["service"].records()}
+        return {"documents": [r.model_dump() for r in state["service"].records()]}
 
     @app.get("/v1/documents/{doc_id}", dependencies=[Depends(authorised)])
     def document(doc_id: str) -> dict[str, Any]:
-        from indexes.store import get_document
-
         svc: QueryService = state["service"]
-        record = get_document(svc.client, svc.collection, doc_id)
+        record = svc.index.get_document(doc_id)
         if record is None:
             raise HTTPException(404, f"{doc_id}: no such document in the index")
-        return record
+        return record.model_dump()
 
     @app.post("/v1/ingest", dependencies=[Depends(authorised)], status_code=202)
     def ingest() -> IngestRun:

@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from docthrift.errors import DocthriftError
 from docthrift.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from docthrift.models import DocumentRecord
 
 app = typer.Typer(
     name="docthrift",
@@ -84,7 +87,7 @@ def docs(home: HomeOption = None, as_json: JsonOption = False) -> None:
     settings = _settings(home)
     from indexes import store
 
-    records = store.list_documents(store.get_client(settings), settings.collection)
+    records = store.get_index(settings).list_documents()
     if as_json:
         _print_json({"documents": [_doc_summary(r) for r in records]})
         return
@@ -103,11 +106,11 @@ def show(
     settings = _settings(home)
     from indexes import store
 
-    record = store.get_document(store.get_client(settings), settings.collection, doc_id)
+    record = store.get_index(settings).get_document(doc_id)
     if record is None:
         raise DocthriftError(f"{doc_id}: no such document in the index; see 'docthrift docs'")
     if as_json:
-        _print_json(record)
+        _print_json(record.model_dump())
         return
     from docthrift.cli_views import print_document
 
@@ -135,7 +138,7 @@ def demo(
     with ingest_progress(enabled=sys.stderr.isatty(), console=err):
         summary = ingest_documents([str(folder)], overrides=settings.overrides())
     print_ingest_summary(out, summary)
-    print_documents(out, store.list_documents(store.get_client(settings), settings.collection))
+    print_documents(out, store.get_index(settings).list_documents())
     service = make_service(settings)
     lines = (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     for line in lines[:questions]:
@@ -352,10 +355,11 @@ def _check_schedule(settings: Settings, cron: str | None, interval: float | None
     return options
 
 
-def _doc_summary(record: dict[str, Any]) -> dict[str, Any]:
+def _doc_summary(record: DocumentRecord) -> dict[str, Any]:
     keys = ("doc_id", "source", "sha256", "page_count", "sections", "tables", "chunks",
             "needs_ocr", "document_tokens", "ingested_at", "summary")
-    return {**{k: record.get(k) for k in keys}, "metadata": record.get("metadata", {})}
+    data = record.model_dump()
+    return {**{k: data[k] for k in keys}, "metadata": data["metadata"]}
 
 
 def main() -> None:
@@ -367,7 +371,7 @@ def main() -> None:
         sys.exit(1)
     finally:
         if "indexes.store" in sys.modules:  # release the local index before the interpreter ends
-            sys.modules["indexes.store"].close_clients()
+            sys.modules["indexes.store"].close_indexes()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Scheduled ingestion inside the API process, on the API's own Qdrant client (an API part).
+"""Scheduled ingestion inside the API process, on the API's own index (an API part).
 
 Local Qdrant lets one process hold a storage folder and the API holds it, so a Prefect runner or
 worker, which starts each flow run in a subprocess, cannot write the index. Instead the API
@@ -17,9 +17,9 @@ few seconds:
 4. executes it in this thread with ``prefect.flow_engine.run_flow`` (Running → Completed or
    Failed on the server), holding the lock that API-started ingestion holds too.
 
-The flow builds its settings from the deployment's parameters; ``indexes.store.get_client``
-caches one client per storage folder, so the run writes through the API's own client, whose
-calls are serialised one short call at a time: queries go on while a run ingests.
+The flow builds its settings from the deployment's parameters; ``indexes.store.get_index``
+keeps one index object per storage folder and collection, so the run writes through the API's
+own index while its queries go on in parallel (the engine needs no lock around it).
 """
 
 from __future__ import annotations

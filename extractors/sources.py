@@ -14,9 +14,10 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from docthrift.errors import ExtractionError
+from docthrift.models import DocumentRecord
 from extractors.pdf import doc_id_from_path
 
 # Bump when extraction output changes for the same bytes: indexed documents are redone.
@@ -33,13 +34,13 @@ class PlannedFile:
     doc_id: str
     sha256: str
     status: FileStatus
-    record: dict[str, Any] | None = None
+    record: DocumentRecord | None = None
     error: str | None = None
 
     @property
     def moved(self) -> bool:
         """Whether the record names another path for this document (it is re-pointed)."""
-        return self.record is not None and self.record.get("source_path") != str(self.path)
+        return self.record is not None and self.record.source_path != str(self.path)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class IngestionPlan:
     """Per file what to do, and the records whose files are gone from a scanned folder."""
 
     files: list[PlannedFile]
-    removed: list[dict[str, Any]]
+    removed: list[DocumentRecord]
 
     @property
     def todo(self) -> int:
@@ -117,12 +118,12 @@ def pipeline_fingerprint(
     return "|".join(parts)
 
 
-def _is_current(record: dict[str, Any], sha256: str, fingerprint: str) -> bool:
-    return (record.get("sha256") == sha256 and record.get("fingerprint") == fingerprint
-            and bool(record.get("version")))
+def _is_current(record: DocumentRecord, sha256: str, fingerprint: str) -> bool:
+    return (record.sha256 == sha256 and record.fingerprint == fingerprint
+            and bool(record.version))
 
 
-def _plan_file(path: Path, known: dict[str, dict[str, Any]], fingerprint: str,
+def _plan_file(path: Path, known: dict[str, DocumentRecord], fingerprint: str,
                force: bool) -> PlannedFile:
     doc_id = doc_id_from_path(path)
     record = known.get(doc_id)
@@ -137,7 +138,7 @@ def _plan_file(path: Path, known: dict[str, dict[str, Any]], fingerprint: str,
     return PlannedFile(path, doc_id, sha, "unchanged" if current else "updated", record)
 
 
-def plan_changes(paths: list[str], records: Iterable[dict[str, Any]], fingerprint: str, *,
+def plan_changes(paths: list[str], records: Iterable[DocumentRecord], fingerprint: str, *,
                  force: bool = False) -> IngestionPlan:
     """Decide per file whether it is new, changed or unchanged, and what was removed.
 
@@ -150,7 +151,7 @@ def plan_changes(paths: list[str], records: Iterable[dict[str, Any]], fingerprin
     Raises:
         ExtractionError: A path that matches nothing.
     """
-    known = {r["doc_id"]: r for r in records if r.get("doc_id")}
+    known = {r.doc_id: r for r in records if r.doc_id}
     files: list[PlannedFile] = []
     first: dict[str, Path] = {}
     for path in find_pdfs(paths):
@@ -169,9 +170,9 @@ def plan_changes(paths: list[str], records: Iterable[dict[str, Any]], fingerprin
     return IngestionPlan(files, removed)
 
 
-def _gone_from(record: dict[str, Any], folders: list[Path]) -> bool:
+def _gone_from(record: DocumentRecord, folders: list[Path]) -> bool:
     """Whether the record's file was inside one of the folders and is no longer there."""
-    source = record.get("source_path")
+    source = record.source_path
     if not source:  # a record written before paths were kept: never removed by a scan
         return False
     path = Path(source)

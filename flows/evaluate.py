@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from docthrift import progress
 from docthrift.errors import DatasetError
+from docthrift.models import DocumentRecord
 from docthrift.settings import Settings, load_settings
 from evals.datasets import load_dataset, restrict
 from evals.gate import Thresholds
@@ -38,12 +39,11 @@ def locate_documents(questions: list[EvalQuestion], docs: Path | None) -> dict[s
 
 
 @task(name="check-index", cache_policy=NO_CACHE)
-def check_index(questions: list[EvalQuestion], settings: Settings) -> list[dict[str, Any]]:
+def check_index(questions: list[EvalQuestion], settings: Settings) -> list[DocumentRecord]:
     """Every document the questions need must be indexed; return their records."""
     from indexes import store
 
-    records = {r["doc_id"]: r for r in store.list_documents(store.get_client(settings),
-                                                             settings.collection)}
+    records = {r.doc_id: r for r in store.get_index(settings).list_documents()}
     needed = sorted({q.doc_id for q in questions})
     missing = [d for d in needed if d not in records]
     if missing:
@@ -54,7 +54,7 @@ def check_index(questions: list[EvalQuestion], settings: Settings) -> list[dict[
 
 
 @task(name="build-naive-store", cache_policy=NO_CACHE)
-def build_naive_store(records: list[dict[str, Any]], pdfs: dict[str, Path],
+def build_naive_store(records: list[DocumentRecord], pdfs: dict[str, Path],
                       settings: Settings) -> int:
     """Index the documents the naive way, once per document version."""
     from docthrift.service import make_service
@@ -63,8 +63,8 @@ def build_naive_store(records: list[dict[str, Any]], pdfs: dict[str, Path],
     service = make_service(settings)
     total = 0
     for record in records:
-        pdf = pdfs.get(record["doc_id"], Path(record.get("source") or record["doc_id"]))
-        total += ensure_indexed(service.client, settings.collection, service.embedder, record, pdf,
+        pdf = pdfs.get(record.doc_id, Path(record.source or record.doc_id))
+        total += ensure_indexed(service.index, service.embedder, record, pdf,
                                 batch_size=settings.embedding_batch_size)
     return total
 
@@ -89,7 +89,7 @@ def answer_questions(spec: SystemSpec, questions: list[EvalQuestion], settings: 
 
 @task(name="assemble-report", cache_policy=NO_CACHE)
 def assemble_report(dataset: Path, questions: list[EvalQuestion],
-                    answers: dict[str, list[SystemAnswer]], records: list[dict[str, Any]],
+                    answers: dict[str, list[SystemAnswer]], records: list[DocumentRecord],
                     settings: Settings) -> EvalReport:
     """Aggregate, pair and gate."""
     from evals.results import build_report

@@ -18,11 +18,10 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.tasks import exponential_backoff
-from qdrant_client import models
 
 from docthrift import progress
 from docthrift.errors import DocthriftError, ExtractionError
-from docthrift.models import Chunk, Document, DocumentResult, IngestSummary
+from docthrift.models import Chunk, Document, DocumentRecord, DocumentResult, IngestSummary
 from docthrift.settings import Settings, load_settings
 from extractors.chunking import CHUNKER_VERSION, chunk_document
 from extractors.pdf import extract_document
@@ -36,6 +35,7 @@ from extractors.sources import (
 from indexes import store
 from indexes.embeddings import embedding_fingerprint
 from indexes.records import document_record
+from indexes.sparse import SparseVector
 
 # Index writes go over the network with a Qdrant server; they are idempotent, so they are
 # retried: twice, after about 2 s then 4 s (exponential backoff, up to +/-50% jitter).
@@ -61,9 +61,7 @@ def fingerprint_of(settings: Settings) -> str:
 @task(name="plan-ingestion", cache_policy=NO_CACHE)
 def plan_ingestion(paths: list[str], settings: Settings, force: bool) -> IngestionPlan:
     """Decide per file whether it is new, changed or unchanged, and which documents are gone."""
-    client = store.get_client(settings)
-    store.ensure_collections(client, settings.collection)
-    records = store.list_documents(client, settings.collection)
+    records = store.get_index(settings).list_documents()
     return plan_changes(paths, records, fingerprint_of(settings), force=force)
 
 
@@ -71,7 +69,7 @@ def plan_ingestion(paths: list[str], settings: Settings, force: bool) -> Ingesti
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def clean_index(settings: Settings) -> int:
     """Delete the chunks an interrupted run left behind (no record names their version)."""
-    deleted = store.delete_leftovers(store.get_client(settings), settings.collection)
+    deleted = store.get_index(settings).delete_leftovers()
     if deleted:
         get_run_logger().info("deleted %d chunks left behind by an interrupted run", deleted)
     return deleted
@@ -121,7 +119,7 @@ def chunk(document: Document, settings: Settings) -> list[Chunk]:
 
 @task(name="embed-chunks", cache_policy=NO_CACHE)
 def embed(chunks: list[Chunk], settings: Settings,
-          doc_id: str) -> tuple[np.ndarray, list[models.SparseVector], int]:
+          doc_id: str) -> tuple[np.ndarray, list[SparseVector], int]:
     """Dense and sparse vectors for the chunks."""
     from indexes.embeddings import load_embedder
     from indexes.vectors import dense_vectors, sparse_vectors
@@ -137,7 +135,7 @@ def embed(chunks: list[Chunk], settings: Settings,
 @task(name="upsert-document", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
-           sparse: list[models.SparseVector], settings: Settings, source_path: str,
+           sparse: list[SparseVector], settings: Settings, source_path: str,
            enrichment_tokens: int, enrichment_cost: float | None) -> None:
     """Write the chunks and switch the document record to this version (idempotent)."""
     logger = get_run_logger()
@@ -151,8 +149,8 @@ def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
         written += count
         logger.info("%s: wrote %d of %d chunks", document.doc_id, written, len(chunks))
 
-    store.write_document(store.get_client(settings), settings.collection, document, chunks,
-                         dense, sparse, record, progress=on_batch)
+    store.get_index(settings).write_document(document, chunks, dense, sparse, record,
+                                             progress=on_batch)
     logger.info("%s: switched to the new version", document.doc_id)
 
 
@@ -161,7 +159,7 @@ def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
 def remove(doc_id: str, settings: Settings) -> None:
     """Remove a document whose file is gone: its record, then its chunks."""
     get_run_logger().info("%s: its file is gone; removing it from the index", doc_id)
-    store.delete_document(store.get_client(settings), settings.collection, doc_id)
+    store.get_index(settings).delete_document(doc_id)
 
 
 @task(name="repoint-document", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
@@ -169,7 +167,7 @@ def remove(doc_id: str, settings: Settings) -> None:
 def repoint(doc_id: str, path: str, settings: Settings) -> None:
     """Record the new path of a file that moved without changing (nothing is re-indexed)."""
     get_run_logger().info("%s: moved to %s", doc_id, path)
-    store.set_source_path(store.get_client(settings), settings.collection, doc_id, path)
+    store.get_index(settings).set_source_path(doc_id, path)
 
 
 def _failed(doc_id: str, file: str, started: float, error: str) -> DocumentResult:
@@ -206,12 +204,13 @@ def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
 def _unchanged(item: PlannedFile, settings: Settings) -> DocumentResult:
     if item.moved:  # same bytes under the same name elsewhere: only the path is updated
         repoint(item.doc_id, str(item.path), settings)
-    record = item.record or {}
+    record = item.record
+    if record is None:
+        return DocumentResult(doc_id=item.doc_id, file=item.path.name, status="unchanged")
     return DocumentResult(
         doc_id=item.doc_id, file=item.path.name, status="unchanged",
-        pages=record.get("page_count", 0), sections=record.get("sections", 0),
-        tables=record.get("tables", 0), chunks=record.get("chunks", 0),
-        needs_ocr=record.get("needs_ocr", []),
+        pages=record.page_count, sections=record.sections, tables=record.tables,
+        chunks=record.chunks, needs_ocr=record.needs_ocr,
     )
 
 
@@ -224,10 +223,10 @@ def _process(item: PlannedFile, settings: Settings) -> DocumentResult:
     return _ingest_one(item, settings)
 
 
-def _remove_one(record: dict[str, Any], settings: Settings) -> DocumentResult:
+def _remove_one(record: DocumentRecord, settings: Settings) -> DocumentResult:
     started = time.perf_counter()
-    doc_id = str(record["doc_id"])
-    file = Path(str(record.get("source_path") or record.get("source") or doc_id)).name
+    doc_id = record.doc_id
+    file = Path(record.source_path or record.source or doc_id).name
     try:
         remove(doc_id, settings)
     except DocthriftError as exc:

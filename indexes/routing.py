@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+
+from docthrift.models import DocumentRecord
 
 # First words of company names too common to identify a company on their own.
 _GENERIC_WORDS = frozenset(
@@ -95,21 +96,21 @@ class Route:
     years: list[int] = field(default_factory=list)
 
 
-def route_question(question: str, records: list[dict[str, Any]]) -> Route:
+def route_question(question: str, records: list[DocumentRecord]) -> Route:
     """Pick the documents a question is about, from their metadata records."""
-    by_company: list[dict[str, Any]] = []
+    by_company: list[DocumentRecord] = []
     company = None
     best = 0
     for record in records:
-        meta = record.get("metadata") or {}
-        if not meta.get("company"):
+        meta = record.metadata
+        if not meta.company:
             continue
-        hits = [a for a in company_aliases(meta["company"]) if _mentions(question, a)]
-        if _mentions_ticker(question, meta.get("ticker")):
-            hits.append(meta["ticker"])
+        hits = [a for a in company_aliases(meta.company) if _mentions(question, a)]
+        if meta.ticker and _mentions_ticker(question, meta.ticker):
+            hits.append(meta.ticker)
         strength = max((len(a) for a in hits), default=0)
         if strength > best:
-            by_company, best, company = [record], strength, meta["company"]
+            by_company, best, company = [record], strength, meta.company
         elif strength and strength == best:
             by_company.append(record)
     if not by_company:
@@ -118,18 +119,18 @@ def route_question(question: str, records: list[dict[str, Any]]) -> Route:
     years = sorted(years_in(question))
     if years:
         latest = max(years)
-        same_year = [r for r in chosen if (r.get("metadata") or {}).get("fiscal_year") == latest]
-        later = [r for r in chosen if ((r.get("metadata") or {}).get("fiscal_year") or 0) > latest]
+        same_year = [r for r in chosen if r.metadata.fiscal_year == latest]
+        later = [r for r in chosen if (r.metadata.fiscal_year or 0) > latest]
         chosen = same_year or later or chosen
     wanted = [t for t, pattern in _TYPE_WORDS.items() if pattern.search(question)]
     quarter = quarter_in(question)
     if quarter and not wanted:
         wanted = ["10-Q", "earnings"]
-    typed = [r for r in chosen if (r.get("metadata") or {}).get("doc_type") in wanted]
+    typed = [r for r in chosen if r.metadata.doc_type in wanted]
     if typed:
         chosen = typed
         if quarter:
-            in_quarter = [r for r in typed if quarter in ((r.get("metadata") or {}).get("fiscal_period") or "")]
+            in_quarter = [r for r in typed if quarter in (r.metadata.fiscal_period or "")]
             chosen = in_quarter or typed
-    doc_ids = sorted(r["doc_id"] for r in chosen)
+    doc_ids = sorted(r.doc_id for r in chosen)
     return Route(doc_ids, f"named {company}" + (f", {years}" if years else ""), company, years)

@@ -46,7 +46,7 @@ def api(prefect_harness, samples_dir: Path, tmp_path_factory):  # type: ignore[n
     client.close()
     server.should_exit = True
     thread.join(10)
-    store.close_clients()
+    store.close_indexes()
 
 
 def test_health_needs_no_key_and_others_do(api) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """Incremental ingestion end to end: removed, renamed, moved and re-fingerprinted documents.
 
-Real PDFs, model, Qdrant local mode and Prefect (the session's test harness), no mocks.
+Real PDFs, model, the embedded index (Qdrant Edge) and Prefect (the session's test harness), no mocks.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import Any
 from rich.console import Console
 
 from docthrift.cli_views import print_ingest_summary
-from docthrift.models import IngestSummary
+from docthrift.models import DocumentRecord, IngestSummary
 from docthrift.settings import Settings
 from extractors.sources import plan_changes
 from flows.ingest import ingest_documents
 from indexes import store
+from tests.index_helpers import chunk_payloads
 
 TENK, TENQ, EARNINGS = "northwind_2024_10K", "northwind_2025Q1_10Q", "contoso_2024Q4_earnings"
 
@@ -33,14 +34,11 @@ def _status(summary: IngestSummary) -> dict[str, str]:
 
 def _chunks(settings: Settings) -> list[dict[str, Any]]:
     """Every chunk point's payload, the id included."""
-    client = store.get_client(settings)
-    points, _ = client.scroll(settings.collection, limit=100_000, with_payload=True)
-    return [{"id": str(p.id), **(p.payload or {})} for p in points]
+    return chunk_payloads(settings)
 
 
-def _records(settings: Settings) -> dict[str, dict[str, Any]]:
-    records = store.list_documents(store.get_client(settings), settings.collection)
-    return {r["doc_id"]: r for r in records}
+def _records(settings: Settings) -> dict[str, DocumentRecord]:
+    return {r.doc_id: r for r in store.get_index(settings).list_documents()}
 
 
 def _assert_whole(settings: Settings) -> None:
@@ -48,8 +46,8 @@ def _assert_whole(settings: Settings) -> None:
     records, chunks = _records(settings), _chunks(settings)
     for doc_id, record in records.items():
         mine = [c for c in chunks if c["doc_id"] == doc_id]
-        assert len(mine) == record["chunks"], doc_id
-        assert {c["doc_version"] for c in mine} == {record["version"]}, doc_id
+        assert len(mine) == record.chunks, doc_id
+        assert {c["doc_version"] for c in mine} == {record.version}, doc_id
     assert {c["doc_id"] for c in chunks} <= set(records)
 
 
@@ -57,7 +55,7 @@ def test_deleted_file_is_removed_with_every_chunk(prefect_harness, settings, cor
     first = _run(settings, corpus)
     assert set(_status(first).values()) == {"added"}
     records = _records(settings)
-    assert records[EARNINGS]["source_path"] == str((corpus / f"{EARNINGS}.pdf").resolve())
+    assert records[EARNINGS].source_path == str((corpus / f"{EARNINGS}.pdf").resolve())
 
     (corpus / f"{EARNINGS}.pdf").unlink()
     second = _run(settings, corpus)
@@ -115,10 +113,10 @@ def test_renamed_is_removed_and_added_moved_is_repointed(  # type: ignore[no-unt
     records = _records(settings)
     assert set(records) == {"contoso_q4", TENK, TENQ}
     renamed = records["contoso_q4"]
-    assert renamed["sha256"] == before[EARNINGS]["sha256"]
-    assert renamed["source"] == "contoso_q4.pdf" and renamed["chunks"] == before[EARNINGS]["chunks"]
-    assert records[TENK]["source_path"] == str(moved.resolve())
-    assert records[TENK]["version"] == before[TENK]["version"]
+    assert renamed.sha256 == before[EARNINGS].sha256
+    assert renamed.source == "contoso_q4.pdf" and renamed.chunks == before[EARNINGS].chunks
+    assert records[TENK].source_path == str(moved.resolve())
+    assert records[TENK].version == before[TENK].version
     _assert_whole(settings)
 
 
@@ -136,10 +134,10 @@ def test_fingerprint_change_updates_all_and_reuses_extraction(  # type: ignore[n
     assert set(_status(second).values()) == {"updated"}
     records = _records(settings)
     for doc_id, record in records.items():
-        assert record["sha256"] == before[doc_id]["sha256"]
-        assert record["version"] != before[doc_id]["version"]
+        assert record.sha256 == before[doc_id].sha256
+        assert record.version != before[doc_id].version
     tenk = {d.doc_id: d for d in first.documents}[TENK]
-    assert records[TENK]["chunks"] > tenk.chunks  # smaller chunks, more of them
+    assert records[TENK].chunks > tenk.chunks  # smaller chunks, more of them
     _assert_whole(settings)  # no chunk of the 512-token version is left, none is shared
 
     # The extraction did not change, so it came from the task cache.
@@ -151,32 +149,33 @@ def test_fingerprint_change_updates_all_and_reuses_extraction(  # type: ignore[n
 
 
 def test_leftovers_are_invisible_and_cleaned(prefect_harness, settings, corpus, embedder) -> None:  # type: ignore[no-untyped-def]
-    from qdrant_client import models
+    from dataclasses import replace
 
     from indexes.catalog import document_chunks
     from indexes.retrieval import RetrievalOptions, search_chunks
+    from indexes.schema import point_id
 
     _run(settings, corpus / f"{EARNINGS}.pdf")
-    client = store.get_client(settings)
-    points, _ = client.scroll(settings.collection, limit=10_000, with_payload=True,
-                              with_vectors=True)
+    index = store.get_index(settings)
+    points = [p for batch in index.export_points("chunks") for p in batch]
     # What an interrupted run leaves: another version of a known document, and an orphan.
-    stale = [models.PointStruct(id=store.point_id(str(p.id), tag), vector=p.vector,  # type: ignore[arg-type]
-                                payload={**(p.payload or {}), "doc_version": tag, "doc_id": doc_id})
+    stale = [replace(p, id=point_id(p.id, tag),
+                     payload={**p.payload, "doc_version": tag, "doc_id": doc_id})
              for p in points for tag, doc_id in (("old", EARNINGS), ("gone", "orphan"))]
-    client.upsert(settings.collection, points=stale, wait=True)
+    index.import_points("chunks", stale)
     record = _records(settings)[EARNINGS]
+    assert record.version is not None
 
-    stored = document_chunks(client, settings.collection, EARNINGS, record["version"])
-    assert [c.position for c in stored] == list(range(record["chunks"]))
-    hits = search_chunks(client, settings.collection, embedder, "Contoso revenue guidance",
-                         {EARNINGS: record["version"]}, RetrievalOptions())
+    stored = document_chunks(index, EARNINGS, record.version)
+    assert [c.position for c in stored] == list(range(record.chunks))
+    hits = search_chunks(index, embedder, "Contoso revenue guidance",
+                         {EARNINGS: record.version}, RetrievalOptions())
     keys = [(h.doc_id, h.position) for h in hits]
     assert keys and len(keys) == len(set(keys)) and {h.doc_id for h in hits} == {EARNINGS}
 
     again = _run(settings, corpus / f"{EARNINGS}.pdf")
     assert _status(again) == {EARNINGS: "unchanged"}
-    assert store.count_chunks(client, settings.collection) == len(points)
+    assert index.count_chunks() == len(points)
     _assert_whole(settings)
 
 

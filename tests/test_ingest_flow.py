@@ -1,4 +1,4 @@
-"""The ingest-documents flow end to end: real PDFs, model, Qdrant local mode and Prefect."""
+"""The ingest-documents flow end to end: real PDFs, model, the embedded index and Prefect."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from docthrift.settings import Settings
 from flows.ingest import ingest_documents
 from indexes import store
+from tests.index_helpers import chunk_payloads
 
 
 def _run(settings: Settings, *paths: Path, force: bool = False):  # type: ignore[no-untyped-def]
@@ -18,10 +19,7 @@ def _run(settings: Settings, *paths: Path, force: bool = False):  # type: ignore
 
 
 def _points(settings: Settings, doc_id: str) -> list[dict]:
-    client = store.get_client(settings)
-    points, _ = client.scroll(settings.collection, limit=10_000, with_payload=True,
-                              scroll_filter=store._doc_filter(doc_id))
-    return [p.payload for p in points]
+    return chunk_payloads(settings, doc_id)
 
 
 def test_ingest_then_unchanged_then_one_changed(prefect_harness, settings, corpus) -> None:  # type: ignore[no-untyped-def]
@@ -54,8 +52,8 @@ def test_ingest_then_unchanged_then_one_changed(prefect_harness, settings, corpu
     assert len(new_sha) == 1 and not new_sha & old_sha
     assert any("plant in Ohio" in p["text"] for p in points)
     assert len(points) == next(d.chunks for d in third.documents if d.status == "updated")
-    record = store.get_document(store.get_client(settings), settings.collection, "northwind_2025Q1_10Q")
-    assert record is not None and record["sha256"] == new_sha.pop()
+    record = store.get_index(settings).get_document("northwind_2025Q1_10Q")
+    assert record is not None and record.sha256 == new_sha.pop()
 
 
 def test_payload_carries_metadata_and_pages(prefect_harness, settings, corpus) -> None:  # type: ignore[no-untyped-def]
@@ -83,7 +81,7 @@ def test_bad_files_fail_alone_and_leave_nothing(prefect_harness, settings, corpu
     assert sum(d.status == "added" for d in summary.documents) == 3
     assert summary.failed
     assert _points(settings, "notes") == [] and _points(settings, "broken") == []
-    assert store.get_document(store.get_client(settings), settings.collection, "broken") is None
+    assert store.get_index(settings).get_document("broken") is None
 
 
 def test_missing_path_is_a_clear_error(prefect_harness, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -79,7 +79,7 @@ def scheduled_api(prefect_harness, tmp_path: Path) -> Iterator[tuple[httpx.Clien
     client.close()
     server.should_exit = True
     thread.join(30)
-    store.close_clients()
+    store.close_indexes()
 
 
 def _record(api: httpx.Client) -> dict[str, Any] | None:
