@@ -27,7 +27,8 @@ app = typer.Typer(
     "  docthrift demo\n\n"
     "  docthrift ingest reports/ annual-2024.pdf 'archive/**/*.pdf'\n\n"
     "  docthrift docs --json\n\n"
-    "  docthrift eval questions.jsonl --docs filings/",
+    "  docthrift eval questions.jsonl --docs filings/\n\n"
+    "  docthrift index migrate",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -360,6 +361,15 @@ def _doc_summary(record: DocumentRecord) -> dict[str, Any]:
             "needs_ocr", "document_tokens", "ingested_at", "summary")
     data = record.model_dump()
     return {**{k: data[k] for k in keys}, "metadata": data["metadata"]}
+
+
+def _add_groups() -> None:
+    from docthrift.cli_index import index_app
+
+    app.add_typer(index_app)
+
+
+_add_groups()
 
 
 def main() -> None:

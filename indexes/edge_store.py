@@ -279,9 +279,9 @@ class EdgeIndex(Index):
         for shard in shards:
             shard.optimize()
         info = self._chunks.info()
-        return (f"{self.location}: {info.points_count} points in {info.segments_count} segments, "
-                f"{info.indexed_vectors_count} vectors in HNSW graphs "
-                f"({time.perf_counter() - started:.1f} s)")
+        return (f"{self.location}: optimized in {time.perf_counter() - started:.1f} s; "
+                f"{info.points_count} points in {info.segments_count} segments (segments past "
+                "the indexing threshold, about 6,500 chunks, now have HNSW graphs)")
 
     def close(self) -> None:
         self._shards.close([self.collection, passages_collection(self.collection)])

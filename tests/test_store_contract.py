@@ -10,45 +10,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pymupdf
 import pytest
 
 from docthrift.errors import IndexingError
-from docthrift.models import Chunk, Document, DocumentRecord
-from extractors.chunking import chunk_document
-from extractors.pdf import extract_document
 from indexes.backend import Hit, Index, Passage
-from indexes.records import document_record
 from indexes.schema import point_id
-from indexes.sparse import SparseVector, query_vector
+from indexes.sparse import query_vector
 from indexes.transfer import copy_index
-from indexes.vectors import dense_vectors, sparse_vectors
+from tests.index_helpers import Prepared, prepare
 
 TENK, EARNINGS = "northwind_2024_10K", "contoso_2024Q4_earnings"
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A document ready to write: chunks, vectors and its record."""
-
-    document: Document
-    chunks: list[Chunk]
-    dense: np.ndarray
-    sparse: list[SparseVector]
-    record: DocumentRecord
-
-
-def _prepare(pdf: Path, embedder, doc_id: str) -> Prepared:  # type: ignore[no-untyped-def]
-    document = extract_document(pdf, doc_id=doc_id)
-    chunks = chunk_document(document, chunk_tokens=256, max_table_tokens=1500)
-    dense, _ = dense_vectors(chunks, embedder, batch_size=32)
-    return Prepared(document, chunks, dense, sparse_vectors(chunks),
-                    document_record(document, chunks, fingerprint="contract",
-                                    source_path=str(pdf)))
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +32,9 @@ def docs(samples_dir: Path, embedder, tmp_path_factory) -> dict[str, Prepared]: 
     with pymupdf.open(samples_dir / f"{TENK}.pdf") as pdf:
         pdf.new_page().insert_text((72, 72), "Subsequent event: Northwind opened a plant in Ohio.")
         changed.write_bytes(pdf.tobytes())
-    return {"tenk": _prepare(samples_dir / f"{TENK}.pdf", embedder, TENK),
-            "earnings": _prepare(samples_dir / f"{EARNINGS}.pdf", embedder, EARNINGS),
-            "tenk2": _prepare(changed, embedder, TENK)}
+    return {"tenk": prepare(samples_dir / f"{TENK}.pdf", embedder, TENK),
+            "earnings": prepare(samples_dir / f"{EARNINGS}.pdf", embedder, EARNINGS),
+            "tenk2": prepare(changed, embedder, TENK)}
 
 
 def _server_index(name: str) -> Index:
