@@ -114,8 +114,8 @@ def _joined(index: Index, records: list[DocumentRecord]
         parts.append(lead)
         offset += len(lead)
         doc_spans = []
-        for index, chunk in enumerate(chunks):
-            piece = chunk.text if index == 0 else "\n" + chunk.text
+        for number, chunk in enumerate(chunks):
+            piece = chunk.text if number == 0 else "\n" + chunk.text
             parts.append(piece)
             offset += len(piece)
             doc_spans.append((chunk.page_start, chunk.page_end, offset))

@@ -121,8 +121,8 @@ def _versions(versions: Sequence[str]) -> qe.FieldCondition:
 
 def _chunks_of(doc_id: str | None, keep: str | None = None) -> qe.Filter:
     """A document's chunks (all documents' when None), but those of version ``keep``."""
-    return qe.Filter(must=[_match("doc_id", doc_id)] if doc_id else None,
-                     must_not=[_IS_RECORD] + ([_match(VERSION, keep)] if keep else []))
+    excluded: list[Any] = [_IS_RECORD] + ([_match(VERSION, keep)] if keep else [])
+    return qe.Filter(must=[_match("doc_id", doc_id)] if doc_id else None, must_not=excluded)
 
 
 def _sparse(vector: SparseVector) -> qe.SparseVector:
@@ -175,7 +175,8 @@ class EdgeIndex(Index):
                 qe.Prefetch(limit=prefetch, query=qe.Query.Nearest(_sparse(sparse), using=SPARSE),
                             filter=where, params=params),
             ],
-            query=qe.Fusion.Rrf(k=2) if fusion == "rrf" else qe.Fusion.Dbsf(),
+            # The stubs name the Fusion class; the binary takes its variants.
+            query=qe.Fusion.Rrf(k=2) if fusion == "rrf" else qe.Fusion.Dbsf(),  # type: ignore[arg-type]
             with_payload=["doc_id", "position"]))
         return [Hit(p.payload["doc_id"], p.payload["position"], p.score)
                 for p in found if p.payload]
@@ -211,7 +212,8 @@ class EdgeIndex(Index):
         self._chunks.update(qe.UpdateOperation.delete_points_by_filter(_chunks_of(doc_id, keep)))
 
     def _drop_leftovers(self, versions: Sequence[str]) -> int:
-        where = qe.Filter(must_not=[_IS_RECORD] + ([_versions(versions)] if versions else []))
+        excluded: list[Any] = [_IS_RECORD] + ([_versions(versions)] if versions else [])
+        where = qe.Filter(must_not=excluded)
         found = self._chunks.count(qe.CountRequest(exact=True, filter=where))
         if found:
             self._chunks.update(qe.UpdateOperation.delete_points_by_filter(where))
