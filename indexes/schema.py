@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from docthrift.models import ID_NAMESPACE, Chunk, Document
+from docthrift.models import ID_NAMESPACE, Chunk, Document, DocumentMetadata, DocumentRecord
 
 DENSE = "dense"
 SPARSE = "sparse"
@@ -25,6 +25,9 @@ INTEGER_FIELDS = ("fiscal_year", "page_start", "page_end")
 CATALOG_FIELDS = ["doc_id", "position", "section", "page_start", "page_end", "kind", "text",
                   "tokens"]
 PASSAGE_FIELDS = ("doc_id", "sha256")
+# What every chunk's payload repeats from its document, for filters on a server: the embedded
+# index keeps these once, in the record (see indexes.edge_store).
+DOCUMENT_FIELDS = frozenset({"doc_sha256", "company_key", *DocumentMetadata().payload()})
 
 
 def documents_collection(collection: str) -> str:
@@ -54,12 +57,8 @@ def passage_id(doc_id: str, sha256: str, position: int) -> str:
 
 def chunk_payload(chunk: Chunk, document: Document, version: str) -> dict[str, Any]:
     """Everything a chunk carries: its own fields, its version and the document's metadata."""
-    from extractors.metadata import normalize_company
-
-    meta = document.metadata
     return {
         "doc_id": chunk.doc_id,
-        "doc_sha256": document.sha256,
         VERSION: version,
         "content_hash": chunk.content_hash,
         "position": chunk.position,
@@ -69,6 +68,18 @@ def chunk_payload(chunk: Chunk, document: Document, version: str) -> dict[str, A
         "kind": chunk.kind,
         "tokens": chunk.tokens,
         "text": chunk.text,
-        **meta.payload(),
-        "company_key": normalize_company(meta.company) if meta.company else None,
+        **document_fields(document.sha256, document.metadata),
     }
+
+
+def document_fields(sha256: str, meta: DocumentMetadata) -> dict[str, Any]:
+    """The part of a chunk's payload that comes from its document (:data:`DOCUMENT_FIELDS`)."""
+    from extractors.metadata import normalize_company
+
+    return {"doc_sha256": sha256, **meta.payload(),
+            "company_key": normalize_company(meta.company) if meta.company else None}
+
+
+def record_fields(record: DocumentRecord) -> dict[str, Any]:
+    """:func:`document_fields` of a record's document."""
+    return document_fields(record.sha256, record.metadata)

@@ -17,7 +17,7 @@ import pytest
 
 from docthrift.errors import IndexingError
 from indexes.backend import Hit, Index, Passage
-from indexes.schema import point_id
+from indexes.schema import DOCUMENT_FIELDS, point_id
 from indexes.sparse import query_vector
 from indexes.transfer import copy_index
 from tests.index_helpers import Prepared, prepare
@@ -212,6 +212,11 @@ def test_copy_to_a_server_moves_every_point_with_its_vectors(index: Index, docs,
         assert copied["documents"] == 2 and copied["passages"] == 1
         assert target.list_documents() == index.list_documents()
         assert _stored_ids(target) == _stored_ids(index)
+        # The server gets the full payload: the chunk's fields and its document's.
+        payloads = [p.payload for batch in target.export_points("chunks") for p in batch]
+        assert all(DOCUMENT_FIELDS <= set(p) for p in payloads)
+        assert {p["company"] for p in payloads if p["doc_id"] == TENK} == \
+            {tenk.document.metadata.company}
         question = "What was Northwind's net revenue?"
         assert _scored(_query(target, tenk, embedder, question)) == \
             _scored(_query(index, tenk, embedder, question))
