@@ -23,15 +23,15 @@ import logging
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
 from docthrift.errors import IndexingError
 from docthrift.models import Chunk, Document, DocumentRecord
-from indexes.schema import UPSERT_BATCH, chunk_payload, point_id
+from indexes.schema import UPSERT_BATCH, chunk_fields, document_fields, point_id
 from indexes.sparse import SparseVector
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,6 @@ class StoredPoint:
     sparse: SparseVector | None = None
 
 
-@dataclass
 class _Epochs:
     """Which queries began before a record switch, so the chunks they read outlive them.
 
@@ -94,38 +93,53 @@ class _Epochs:
     query of an older one is left. New queries never wait (they read the new record).
     """
 
-    epoch: int = 0
-    active: dict[int, int] = field(default_factory=dict)
-    cond: threading.Condition = field(default_factory=threading.Condition)
-    mine: threading.local = field(default_factory=threading.local)
+    def __init__(self) -> None:
+        self.epoch = 0
+        self.active: dict[int, int] = {}
+        self.cond = threading.Condition()
+        self.mine = threading.local()  # this thread's registrations, by epoch
 
-    @contextmanager
-    def reading(self) -> Iterator[None]:
+    def enter(self) -> int:
         with self.cond:
             epoch = self.epoch
             self.active[epoch] = self.active.get(epoch, 0) + 1
-        held = getattr(self.mine, "held", {})
+        held = self.mine.__dict__.setdefault("held", {})
         held[epoch] = held.get(epoch, 0) + 1
-        self.mine.held = held
-        try:
-            yield
-        finally:
-            held[epoch] -= 1
-            with self.cond:
-                self.active[epoch] -= 1
-                if not self.active[epoch]:
-                    del self.active[epoch]
-                self.cond.notify_all()
+        return epoch
+
+    def leave(self, epoch: int) -> None:
+        self.mine.held[epoch] -= 1
+        with self.cond:
+            self.active[epoch] -= 1
+            if not self.active[epoch]:
+                del self.active[epoch]
+            self.cond.notify_all()
 
     def retire(self, timeout: float) -> bool:
         """Open a new epoch; wait for the older queries (not this thread's own) to end."""
-        own = getattr(self.mine, "held", {})
+        own = self.mine.__dict__.get("held", {})
         with self.cond:
             self.epoch += 1
             newest = self.epoch
             return self.cond.wait_for(
                 lambda: all(count <= own.get(e, 0) for e, count in self.active.items()
                             if e < newest), timeout)
+
+
+class _Reading:
+    """The context manager of :meth:`Index.reading` (a class: it runs on every query)."""
+
+    __slots__ = ("_epochs", "_epoch")
+
+    def __init__(self, epochs: _Epochs) -> None:
+        self._epochs = epochs
+        self._epoch = 0
+
+    def __enter__(self) -> None:
+        self._epoch = self._epochs.enter()
+
+    def __exit__(self, *exc: object) -> None:
+        self._epochs.leave(self._epoch)
 
 
 class Index(ABC):
@@ -255,11 +269,9 @@ class Index(ABC):
         """One document record, or None when it is not indexed."""
         return next((r for r in self.list_documents() if r.doc_id == doc_id), None)
 
-    @contextmanager
-    def reading(self) -> Iterator[None]:
+    def reading(self) -> AbstractContextManager[None]:
         """Hold while a query reads records and then chunks: their versions stay readable."""
-        with self._epochs.reading():
-            yield
+        return _Reading(self._epochs)
 
     def _read_records(self) -> list[DocumentRecord]:
         records = [DocumentRecord.model_validate(p) for p in self._scroll_records()]
@@ -294,12 +306,13 @@ class Index(ABC):
                 chunks that were written.
         """
         version = record.current_version
+        shared = document_fields(document.sha256, document.metadata)  # the same on every chunk
         try:
             for start in range(0, len(chunks), UPSERT_BATCH):
                 batch = range(start, min(start + UPSERT_BATCH, len(chunks)))
                 self._upsert_chunks([
                     StoredPoint(id=point_id(chunks[i].id, version),
-                                payload=chunk_payload(chunks[i], document, version),
+                                payload={**chunk_fields(chunks[i], version), **shared},
                                 dense=dense[i].tolist(), sparse=sparse[i])
                     for i in batch])
                 if progress:

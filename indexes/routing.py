@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docthrift.models import DocumentRecord
 
@@ -38,7 +39,8 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
-def company_aliases(company: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def company_aliases(company: str) -> frozenset[str]:
     """Ways a question may name a company: full name, distinctive first word, initials."""
     core = re.sub(r"^\s*the\s+", "", _SUFFIXES.sub(" ", company), flags=re.I).strip(" ,.&")
     words = _words(core.replace("&", " and "))
@@ -54,7 +56,7 @@ def company_aliases(company: str) -> set[str]:
                 aliases.update({"n".join(w[0] for w in content), initials})
             aliases.add("".join(w[:2] for w in content[:2]))  # American Express → amex
             aliases.add(" ".join(content[:2]))
-    return {a for a in aliases if len(a) >= 2}
+    return frozenset(a for a in aliases if len(a) >= 2)
 
 
 def _mentions_ticker(question: str, ticker: str | None) -> bool:
@@ -64,9 +66,13 @@ def _mentions_ticker(question: str, ticker: str | None) -> bool:
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(ticker)}(?![A-Za-z0-9])", question) is not None
 
 
-def _mentions(question: str, alias: str) -> bool:
-    text = " ".join(_words(question.replace("&", "n")))
-    return re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", text) is not None
+def _plain(question: str) -> str:
+    """The question as the aliases are written: lower-case words, '&' read as 'n' (J&J → jnj)."""
+    return " ".join(_words(question.replace("&", "n")))
+
+
+def _mentions(plain: str, alias: str) -> bool:
+    return re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", plain) is not None
 
 
 def years_in(question: str) -> set[int]:
@@ -101,11 +107,12 @@ def route_question(question: str, records: list[DocumentRecord]) -> Route:
     by_company: list[DocumentRecord] = []
     company = None
     best = 0
+    plain = _plain(question)
     for record in records:
         meta = record.metadata
         if not meta.company:
             continue
-        hits = [a for a in company_aliases(meta.company) if _mentions(question, a)]
+        hits = [a for a in company_aliases(meta.company) if _mentions(plain, a)]
         if meta.ticker and _mentions_ticker(question, meta.ticker):
             hits.append(meta.ticker)
         strength = max((len(a) for a in hits), default=0)

@@ -57,6 +57,11 @@ def passage_id(doc_id: str, sha256: str, position: int) -> str:
 
 def chunk_payload(chunk: Chunk, document: Document, version: str) -> dict[str, Any]:
     """Everything a chunk carries: its own fields, its version and the document's metadata."""
+    return {**chunk_fields(chunk, version), **document_fields(document.sha256, document.metadata)}
+
+
+def chunk_fields(chunk: Chunk, version: str) -> dict[str, Any]:
+    """The chunk's own part of its payload."""
     return {
         "doc_id": chunk.doc_id,
         VERSION: version,
@@ -68,7 +73,6 @@ def chunk_payload(chunk: Chunk, document: Document, version: str) -> dict[str, A
         "kind": chunk.kind,
         "tokens": chunk.tokens,
         "text": chunk.text,
-        **document_fields(document.sha256, document.metadata),
     }
 
 
