@@ -9,6 +9,7 @@ index of the same engine.
 Then retrieval quality of both at a 4k-token context, with the question's document named.
 
     .venv/bin/python benchmarks/ingest.py [--pdf-dir DIR] [--backend onnx] [--limit N]
+                                          [--only-docthrift]
 """
 
 from __future__ import annotations
@@ -185,6 +186,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N PDFs")
     parser.add_argument("--budget", type=int, default=4000)
     parser.add_argument("--home", type=Path, default=None, help="keep the index here")
+    parser.add_argument("--only-docthrift", action="store_true",
+                        help="skip the naive pipeline and the recall comparison")
     args = parser.parse_args()
     pdfs = sorted(args.pdf_dir.glob("*.pdf"))[: args.limit or None]
     with tempfile.TemporaryDirectory() as scratch:
@@ -202,6 +205,8 @@ def main() -> None:
 
         store.close_indexes()
         print(f"           {open_in_fresh_process(Path(home))}")
+        if args.only_docthrift:
+            return
         naive, npages, nchunks, client, model = naive_pipeline(pdfs, Path(home))
         naive_rate = report("naive", naive, npages, nchunks)
         print(f"speed-up: {ours_rate / naive_rate:.2f}x pages/s")

@@ -19,6 +19,7 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 
 from docthrift.errors import IndexingError
+from docthrift.models import DocumentRecord
 from indexes.backend import Fusion, Hit, Index, Part, Passage, StoredChunk, StoredPoint
 from indexes.embeddings import DIMENSIONS
 from indexes.schema import (
@@ -154,6 +155,12 @@ class ServerIndex(Index):
         where = models.Filter(must=[_match("doc_id", doc_id), version_filter([version])])
         return [StoredChunk(**{k: (p.payload or {})[k] for k in CATALOG_FIELDS})
                 for page in self._scroll(self.collection, where, CATALOG_FIELDS) for p in page]
+
+    def get_document(self, doc_id: str) -> DocumentRecord | None:
+        if not self.client.collection_exists(self._records_name):
+            return None
+        found = self.client.retrieve(self._records_name, ids=[record_id(doc_id)], with_payload=True)
+        return DocumentRecord.model_validate(found[0].payload) if found and found[0].payload else None
 
     def _scroll_records(self) -> list[dict[str, Any]]:
         if not self.client.collection_exists(self._records_name):
