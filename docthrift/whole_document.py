@@ -35,9 +35,11 @@ from docthrift.tokens import count_tokens, encoding
 from indexes.backend import Index
 from indexes.catalog import document_chunks
 
-_MAX_CACHED = 32
+_MAX_CACHED = 128  # a cut holds at most a window of text (about 0.5 MB at 128k tokens)
 _SAFE_CUT = re.compile(r"(?<=[^\W_])\n")  # a line break right after a letter or digit
-_cache: dict[tuple[str, str, tuple[tuple[str, str], ...], int], _Cut] = {}
+_Key = tuple[str, str, tuple[tuple[str, str], ...], int]
+_cache: dict[_Key, _Cut] = {}
+_making: dict[_Key, threading.Lock] = {}  # one thread counts a cut; the others wait for it
 _lock = threading.Lock()
 
 
@@ -79,6 +81,23 @@ def _cut(index: Index, records: list[DocumentRecord], window: int) -> _Cut:
     with _lock:
         if key in _cache:
             return _cache[key]
+        making = _making.setdefault(key, threading.Lock())
+    # Counting a whole corpus takes seconds: queries that need the same cut at once (an API
+    # under load) wait for the one that counts it instead of each counting it again.
+    with making:
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        made = _make_cut(index, records, window)
+        with _lock:
+            while len(_cache) >= _MAX_CACHED:
+                _cache.pop(next(iter(_cache)))
+            _cache[key] = made
+            _making.pop(key, None)
+    return made
+
+
+def _make_cut(index: Index, records: list[DocumentRecord], window: int) -> _Cut:
     header = metadata_header(records)
     text, spans = _joined(index, records)
     template = count_message_tokens(render_messages("", header, ""))
@@ -89,14 +108,9 @@ def _cut(index: Index, records: list[DocumentRecord], window: int) -> _Cut:
         text = encoding().decode(ids[:room])
     boundaries = [m.end() - 1 for m in _SAFE_CUT.finditer(text)]
     split = boundaries[-1] if boundaries else 0
-    made = _Cut(text=text, pages=_surviving_pages(spans, len(text)),
+    return _Cut(text=text, pages=_surviving_pages(spans, len(text)),
                 context_tokens=min(len(ids), room), truncated=truncated,
                 head_tokens=count_tokens(user_prefix(header) + text[:split]), tail=text[split:])
-    with _lock:
-        if len(_cache) >= _MAX_CACHED:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = made
-    return made
 
 
 def _joined(index: Index, records: list[DocumentRecord]
