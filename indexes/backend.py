@@ -223,7 +223,10 @@ class Index(ABC):
         """Release the engine (the embedded index's folder lock)."""
 
     @abstractmethod
-    def _upsert_chunks(self, points: Sequence[StoredPoint]) -> None: ...
+    def _upsert_chunks(self, points: Sequence[StoredPoint],
+                       shared: dict[str, Any] | None = None) -> None:
+        """Write chunk points; ``shared`` is the payload part every one of them has (their
+        document's fields), given apart so an engine that keeps it elsewhere skips it."""
 
     @abstractmethod
     def _put_record(self, doc_id: str, payload: dict[str, Any]) -> None: ...
@@ -312,9 +315,9 @@ class Index(ABC):
                 batch = range(start, min(start + UPSERT_BATCH, len(chunks)))
                 self._upsert_chunks([
                     StoredPoint(id=point_id(chunks[i].id, version),
-                                payload={**chunk_fields(chunks[i], version), **shared},
+                                payload=chunk_fields(chunks[i], version),
                                 dense=dense[i].tolist(), sparse=sparse[i])
-                    for i in batch])
+                    for i in batch], shared)
                 if progress:
                     progress(len(batch))
             self._put_record(document.doc_id, record.model_dump(mode="json"))

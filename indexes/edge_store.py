@@ -6,11 +6,13 @@ passages have a shard of their own, ``<collection>-naive-rag``. Records live in 
 so that one write-ahead log orders every write: the record switch is logged after the chunks it
 names, and a replay after a crash can never apply the switch without them.
 
-A chunk's payload here leaves out what it would repeat from its record (the document's hash and
-metadata, :data:`~indexes.schema.DOCUMENT_FIELDS`: filters on a server use them, none here does)
-and :meth:`EdgeIndex.export_points` puts them back, so a copy to a server carries the full
-payload. Every payload field costs about 20 µs to hand to the engine, and those nine were
-half of a chunk's write time.
+Every payload field costs about 20 µs to hand to the engine (the binding converts values one
+by one), so the payloads here are lean: a chunk leaves out what it would repeat from its record
+(the document's hash and metadata, :data:`~indexes.schema.DOCUMENT_FIELDS`: filters on a server
+use them, none here does), half of its write time; and a record, whose outline alone has
+hundreds of fields, is kept as its JSON in one field beside ``doc_id`` and ``kind``.
+:meth:`EdgeIndex.export_points` gives both back in full, so a copy to a server carries exactly
+the server's payloads.
 
 Edge locks a shard's folder for the process that opened it: shards are opened once per process
 (:class:`EdgeShards`, shared by every collection under one folder) and a second process gets a
@@ -21,6 +23,7 @@ lock of docthrift's is needed around the engine. Search is exact (brute force) u
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -50,6 +53,7 @@ from indexes.sparse import SparseVector
 
 EDGE_FOLDER = "edge"
 RECORD_KIND = "document"
+RECORD_JSON = "record"
 # Filters on the chunk shard use these; indexing more would only slow every upsert down.
 CHUNK_INDEXES = ("doc_id", VERSION, "kind")
 _PAGE = 1024
@@ -196,26 +200,34 @@ class EdgeIndex(Index):
 
     def _scroll_records(self) -> list[dict[str, Any]]:
         where = qe.Filter(must=[_IS_RECORD])
-        return [_record_payload(p.payload) for page in self._scroll(self._chunks, where, True)
-                for p in page]
+        return [json.loads(p.payload[RECORD_JSON])
+                for page in self._scroll(self._chunks, where, [RECORD_JSON]) for p in page]
 
     # -- writes ----------------------------------------------------------------------------
 
-    def _upsert_chunks(self, points: Sequence[StoredPoint]) -> None:
+    def _upsert_chunks(self, points: Sequence[StoredPoint],
+                       shared: dict[str, Any] | None = None) -> None:
+        # The document's fields stay in its record: given apart (``shared``) they are skipped,
+        # within a full payload (a copy, a migration) they are dropped.
         self._chunks.update(qe.UpdateOperation.upsert_points([
             qe.Point(p.id, {DENSE: p.dense, SPARSE: _sparse(p.sparse)},
+                     p.payload if shared is not None else
                      {k: v for k, v in p.payload.items() if k not in DOCUMENT_FIELDS})
             for p in points if p.dense is not None and p.sparse is not None]))
 
     def _put_record(self, doc_id: str, payload: dict[str, Any]) -> None:
-        self._chunks.update(qe.UpdateOperation.upsert_points(
-            [qe.Point(record_id(doc_id), {}, {**payload, "kind": RECORD_KIND})]))
+        self._chunks.update(qe.UpdateOperation.upsert_points([_record_point(record_id(doc_id),
+                                                                            payload)]))
 
     def _drop_record(self, doc_id: str) -> None:
         self._chunks.update(qe.UpdateOperation.delete_points([record_id(doc_id)]))
 
     def _patch_record(self, doc_id: str, fields: dict[str, Any]) -> None:
-        self._chunks.update(qe.UpdateOperation.set_payload([record_id(doc_id)], fields))
+        found = self._chunks.retrieve([record_id(doc_id)], with_payload=[RECORD_JSON],
+                                      with_vector=False)
+        if not found or not found[0].payload:
+            raise IndexingError(f"{doc_id}: no such document in the index")
+        self._put_record(doc_id, {**json.loads(found[0].payload[RECORD_JSON]), **fields})
 
     def _drop_chunks(self, doc_id: str, keep: str | None) -> None:
         self._chunks.update(qe.UpdateOperation.delete_points_by_filter(_chunks_of(doc_id, keep)))
@@ -266,9 +278,9 @@ class EdgeIndex(Index):
                                    SparseVector(list(p.vector[SPARSE].indices),
                                                 list(p.vector[SPARSE].values))) for p in page]
         elif part == "documents":
-            for page in self._scroll(self._chunks, qe.Filter(must=[_IS_RECORD]), True, False,
-                                     batch):
-                yield [StoredPoint(str(p.id), _record_payload(p.payload)) for p in page]
+            for page in self._scroll(self._chunks, qe.Filter(must=[_IS_RECORD]), [RECORD_JSON],
+                                     False, batch):
+                yield [StoredPoint(str(p.id), json.loads(p.payload[RECORD_JSON])) for p in page]
         elif self._shards.exists(passages_collection(self.collection)):
             for page in self._scroll(self._passages(), None, True, True, batch):
                 yield [StoredPoint(str(p.id), p.payload, _unnamed(p.vector)) for p in page]
@@ -278,7 +290,7 @@ class EdgeIndex(Index):
             self._upsert_chunks(points)
         elif part == "documents":
             self._chunks.update(qe.UpdateOperation.upsert_points(
-                [qe.Point(p.id, {}, {**p.payload, "kind": RECORD_KIND}) for p in points]))
+                [_record_point(p.id, p.payload) for p in points]))
             self._changed()
         else:
             self._passages().update(qe.UpdateOperation.upsert_points(
@@ -300,8 +312,10 @@ class EdgeIndex(Index):
         self._shards.close([self.collection, passages_collection(self.collection)])
 
 
-def _record_payload(payload: dict[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (payload or {}).items() if k != "kind"}
+def _record_point(point: str, payload: dict[str, Any]) -> qe.Point:
+    """A record as stored here: its JSON, and the two fields filters use."""
+    return qe.Point(point, {}, {"doc_id": payload["doc_id"], "kind": RECORD_KIND,
+                                RECORD_JSON: json.dumps(payload)})
 
 
 def _unnamed(vector: Any) -> list[float] | None:

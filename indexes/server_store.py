@@ -170,9 +170,10 @@ class ServerIndex(Index):
 
     # -- writes ----------------------------------------------------------------------------
 
-    def _upsert_chunks(self, points: Sequence[StoredPoint]) -> None:
+    def _upsert_chunks(self, points: Sequence[StoredPoint],
+                       shared: dict[str, Any] | None = None) -> None:
         self.client.upsert(self.collection, wait=True, points=[
-            models.PointStruct(id=p.id, payload=p.payload, vector={
+            models.PointStruct(id=p.id, payload={**p.payload, **(shared or {})}, vector={
                 DENSE: p.dense or [], SPARSE: _sparse(p.sparse or SparseVector([], []))})
             for p in points])
 
