@@ -85,12 +85,15 @@ class _Ingestions:
         return run
 
     def _run(self, run_id: str, settings: Settings) -> None:
+        from docthrift.models import IngestSummary
         from flows.ingest import ingest_documents
+        from flows.outcome import result_of
 
         try:
-            with self.run_lock:
-                summary = ingest_documents.with_options(flow_run_name=f"api-{run_id}")(
-                    [str(settings.source_dir)], overrides=settings.overrides())
+            with self.run_lock:  # the run ends Failed when a document failed: read its summary
+                state = ingest_documents.with_options(flow_run_name=f"api-{run_id}")(
+                    [str(settings.source_dir)], overrides=settings.overrides(), return_state=True)
+                summary = result_of(state, IngestSummary)
             status = "failed" if summary.failed else "completed"
             self.runs[run_id] = IngestRun(run_id=run_id, status=status, summary=summary.to_json())
         except Exception as exc:  # reported through GET /v1/ingest/{run_id}

@@ -7,6 +7,7 @@ them, so ``docthrift --help`` answers at once. Errors become one red line and ex
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,6 +51,11 @@ def _settings(home: Path | None, verbose: bool = False, source: Path | None = No
     return settings
 
 
+def _absolute(path: str) -> str:
+    """``path`` made absolute (glob characters kept), as flow runs store it for reruns."""
+    return os.path.abspath(os.path.expanduser(path))
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
@@ -65,10 +71,16 @@ def ingest(
     """Extract, chunk, embed and index PDFs; unchanged ones are skipped."""
     settings = _settings(home, verbose, quiet_failures=True)
     from docthrift.cli_progress import ingest_progress
+    from docthrift.models import IngestSummary
+    from flows.deployments import run_overrides
     from flows.ingest import ingest_documents
+    from flows.outcome import result_of
 
     with ingest_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
-        summary = ingest_documents(paths, overrides=settings.overrides(), force=force)
+        # The run ends Failed when a document failed; its summary is the result either way.
+        state = ingest_documents([_absolute(p) for p in paths], overrides=run_overrides(settings),
+                                 force=force, return_state=True)
+        summary = result_of(state, IngestSummary)
     if as_json:
         _print_json(summary.to_json())
     else:
@@ -124,16 +136,21 @@ def demo(
     from docthrift.answering import answer_question
     from docthrift.cli_progress import ingest_progress
     from docthrift.cli_views import print_answer, print_documents, print_ingest_summary
+    from docthrift.models import IngestSummary
     from docthrift.samples import generate_samples
     from docthrift.service import make_service
+    from flows.deployments import run_overrides
     from flows.ingest import ingest_documents
+    from flows.outcome import result_of
     from indexes import store
 
     folder = settings.home / "samples"
     files = generate_samples(folder)
     out.print(f"Generated {len(files)} sample PDFs in {folder}")
     with ingest_progress(enabled=sys.stderr.isatty(), console=err):
-        summary = ingest_documents([str(folder)], overrides=settings.overrides())
+        state = ingest_documents([_absolute(str(folder))], overrides=run_overrides(settings),
+                                 return_state=True)
+        summary = result_of(state, IngestSummary)
     print_ingest_summary(out, summary)
     print_documents(out, store.list_documents(store.get_client(settings), settings.collection))
     service = make_service(settings)
@@ -216,14 +233,20 @@ def evaluate(
         raise DocthriftError("--judge needs a model endpoint; set OPENAI_API_KEY "
                              "(and OPENAI_BASE_URL for a non-OpenAI endpoint)")
     from docthrift.cli_progress import eval_progress
+    from evals.models import EvalReport
+    from flows.deployments import run_overrides
     from flows.evaluate import evaluate_release
+    from flows.outcome import result_of
 
-    target = out_dir or settings.reports_dir / dataset.stem
+    target = Path(_absolute(str(out_dir or settings.reports_dir / dataset.stem)))
     with eval_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
-        report = evaluate_release(
-            str(dataset), docs=str(docs) if docs else None, systems=systems, out=str(target),
-            overrides=settings.overrides(), judge=judge,
-            doc_ids=[d.strip() for d in only.split(",") if d.strip()] if only else None)
+        # The run ends Failed when the gate fails; its report is the result either way.
+        state = evaluate_release(
+            _absolute(str(dataset)), docs=_absolute(str(docs)) if docs else None,
+            systems=systems, out=str(target), overrides=run_overrides(settings), judge=judge,
+            doc_ids=[d.strip() for d in only.split(",") if d.strip()] if only else None,
+            return_state=True)
+        report = result_of(state, EvalReport)
     if as_json:
         from evals.report import report_json
 

@@ -14,8 +14,9 @@ few seconds:
 2. reads the runs that are due (``get_scheduled_flow_runs_for_deployments``);
 3. claims the newest (Scheduled → Pending; a run the server will not hand over is left
    alone) and cancels the older ones still waiting, since one run covers the whole folder;
-4. executes it in this thread with ``prefect.flow_engine.run_flow`` (Running → Completed or
-   Failed on the server), holding the lock that API-started ingestion holds too.
+4. executes it in this thread with ``prefect.flow_engine.run_flow`` (Running → Completed, or
+   Failed when a document failed, with the run's summary as the state message), holding the
+   lock that API-started ingestion holds too.
 
 The flow builds its settings from the deployment's parameters; ``indexes.store.get_client``
 caches one client per storage folder, so the run writes through the API's own client, whose
@@ -28,14 +29,14 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from docthrift.settings import Settings
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient
-    from prefect.client.schemas.objects import FlowRun
+    from prefect.client.schemas.objects import FlowRun, State
     from prefect.client.schemas.responses import FlowRunResponse
 
 log = logging.getLogger(__name__)
@@ -140,8 +141,11 @@ class ScheduledIngestion:
 
         from flows.ingest import ingest_documents
 
-        state = run_flow(ingest_documents, flow_run=flow_run, return_type="state")
-        log.info("scheduled ingestion %s: %s", flow_run.name, getattr(state, "type", state))
+        # Failed when a document failed (the others are indexed), with the summary as message.
+        state = cast("State[Any]", run_flow(ingest_documents, flow_run=flow_run,
+                                             return_type="state"))
+        log.log(logging.INFO if state.is_completed() else logging.WARNING,
+                "scheduled ingestion %s: %s (%s)", flow_run.name, state.name, state.message)
 
 
 def _schedule_next_runs(client: SyncPrefectClient, deployment_id: UUID) -> None:

@@ -7,8 +7,11 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from docthrift.models import IngestSummary
 from docthrift.settings import Settings
 from flows.ingest import ingest_documents
+from flows.ingest_summary import describe
+from flows.outcome import FailedOutcome
 from indexes import store
 
 
@@ -75,7 +78,11 @@ def test_payload_carries_metadata_and_pages(prefect_harness, settings, corpus) -
 def test_bad_files_fail_alone_and_leave_nothing(prefect_harness, settings, corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
     (corpus / "notes.pdf").write_text("this is a text file with a .pdf name")
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
-    summary = _run(settings, corpus)
+    with pytest.raises(FailedOutcome) as failed:  # called directly, the run's failure raises
+        _run(settings, corpus)
+    summary = failed.value.result
+    assert isinstance(summary, IngestSummary)
+    assert str(failed.value) == describe(summary)
     status = {d.doc_id: d for d in summary.documents}
     assert status["notes"].status == "failed" and "notes.pdf" in (status["notes"].error or "")
     assert "not a PDF" in (status["notes"].error or "")
