@@ -139,15 +139,17 @@ def publish_artifacts(report: EvalReport) -> None:
     """
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-    what = f"{report.dataset}, {report.n:,} questions, release gate {_verdict(report.gate.passed)}"
+    # The verdict first: a card on the Artifacts page shows about 45 characters.
+    verdict = f"gate {_verdict(report.gate.passed)}"
+    what = f"{report.dataset}, {report.n:,} questions"
     # _sync: this function is synchronous, so run Prefect's sync path even when an event
     # loop is running in this thread (otherwise it returns an unawaited coroutine).
     create_markdown_artifact(  # type: ignore[call-arg]
         key="evaluation-report", markdown=render_markdown(report),
-        description=f"Evaluation report: {what}", _sync=True)
+        description=f"Release {verdict}: {what}", _sync=True)
     create_table_artifact(  # type: ignore[call-arg]
         key="evaluation-systems", table=system_rows(report),
-        description=f"Per-system summary: {what}", _sync=True)
+        description=f"Systems, {verdict}: {what}", _sync=True)
 
 
 # --- Markdown sections -------------------------------------------------------------------

@@ -32,7 +32,7 @@ DEFAULT_SYSTEMS = "baseline,docthrift,naive-rag"
 INGEST_KEY = "evaluation-ingest-summary"
 
 
-@task(name="load-questions", cache_policy=NO_CACHE)
+@task(name="load-questions", task_run_name="load-questions", cache_policy=NO_CACHE)
 def load_questions(dataset: Path, doc_ids: list[str] | None) -> list[EvalQuestion]:
     """Read and validate the dataset; keep the named documents' questions when asked."""
     questions = load_dataset(dataset)
@@ -43,13 +43,13 @@ def load_questions(dataset: Path, doc_ids: list[str] | None) -> list[EvalQuestio
     return questions
 
 
-@task(name="locate-documents", cache_policy=NO_CACHE)
+@task(name="locate-documents", task_run_name="locate-documents", cache_policy=NO_CACHE)
 def locate_documents(questions: list[EvalQuestion], docs: Path | None) -> dict[str, Path]:
     """The PDF of each document the questions are about, where --docs has it."""
     return pdf_paths(docs, {q.doc_id for q in questions})
 
 
-@task(name="check-index", cache_policy=NO_CACHE)
+@task(name="check-index", task_run_name="check-index", cache_policy=NO_CACHE)
 def check_index(questions: list[EvalQuestion], settings: Settings) -> list[dict[str, Any]]:
     """Every document the questions need must be indexed; return their records."""
     from indexes import store
@@ -65,7 +65,7 @@ def check_index(questions: list[EvalQuestion], settings: Settings) -> list[dict[
     return [records[d] for d in needed]
 
 
-@task(name="build-naive-store", cache_policy=NO_CACHE)
+@task(name="build-naive-store", task_run_name="build-naive-store", cache_policy=NO_CACHE)
 def build_naive_store(records: list[dict[str, Any]], pdfs: dict[str, Path],
                       settings: Settings) -> int:
     """Index the documents the naive way, once per document version."""
@@ -81,7 +81,8 @@ def build_naive_store(records: list[dict[str, Any]], pdfs: dict[str, Path],
     return total
 
 
-@task(name="answer-questions", cache_policy=NO_CACHE)
+@task(name="answer-questions", task_run_name="answer-questions [{spec.name}]",
+      cache_policy=NO_CACHE)
 def answer_questions(spec: SystemSpec, questions: list[EvalQuestion], settings: Settings,
                      judge: bool) -> list[SystemAnswer]:
     """Run one system over every question."""
@@ -99,7 +100,7 @@ def answer_questions(spec: SystemSpec, questions: list[EvalQuestion], settings: 
     return answers
 
 
-@task(name="assemble-report", cache_policy=NO_CACHE)
+@task(name="assemble-report", task_run_name="assemble-report", cache_policy=NO_CACHE)
 def assemble_report(dataset: Path, questions: list[EvalQuestion],
                     answers: dict[str, list[SystemAnswer]], records: list[dict[str, Any]],
                     settings: Settings) -> EvalReport:
@@ -115,7 +116,7 @@ def assemble_report(dataset: Path, questions: list[EvalQuestion],
                               max_accuracy_drop=settings.gate_max_accuracy_drop))
 
 
-@task(name="write-report", cache_policy=NO_CACHE)
+@task(name="write-report", task_run_name="write-report", cache_policy=NO_CACHE)
 def write_outputs(report: EvalReport, out: Path) -> dict[str, Path]:
     """Write report.json, report.md and report.png, and publish the Prefect artifacts."""
     from evals.report import publish_artifacts, write_report

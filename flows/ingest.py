@@ -76,7 +76,7 @@ def fingerprint_of(settings: Settings) -> str:
     )
 
 
-@task(name="plan-ingestion", cache_policy=NO_CACHE)
+@task(name="plan-ingestion", task_run_name="plan-ingestion", cache_policy=NO_CACHE)
 def plan_ingestion(paths: list[str], settings: Settings, force: bool) -> IngestionPlan:
     """Decide per file whether it is new, changed or unchanged, and which documents are gone."""
     client = store.get_client(settings)
@@ -85,14 +85,12 @@ def plan_ingestion(paths: list[str], settings: Settings, force: bool) -> Ingesti
     return plan_changes(paths, records, fingerprint_of(settings), force=force)
 
 
-@task(name="clean-index", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
+@task(name="clean-index", task_run_name="clean-index", cache_policy=NO_CACHE,
+      retries=INDEX_RETRIES,
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def clean_index(settings: Settings) -> int:
     """Delete the chunks an interrupted run left behind (no record names their version)."""
-    deleted = store.delete_leftovers(store.get_client(settings), settings.collection)
-    if deleted:
-        get_run_logger().info("deleted %d chunks left behind by an interrupted run", deleted)
-    return deleted
+    return store.delete_leftovers(store.get_client(settings), settings.collection)
 
 
 def _extraction_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -200,7 +198,6 @@ def remove(doc_id: str, settings: Settings) -> None:
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def repoint(doc_id: str, path: str, settings: Settings) -> None:
     """Record the new path of a file that moved without changing (nothing is re-indexed)."""
-    get_run_logger().info("%s: moved to %s", doc_id, path)
     store.set_source_path(store.get_client(settings), settings.collection, doc_id, path)
 
 
@@ -239,6 +236,7 @@ def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
 def _unchanged(item: PlannedFile, settings: Settings) -> DocumentResult:
     if item.moved:  # same bytes under the same name elsewhere: only the path is updated
         repoint(item.doc_id, str(item.path), settings)
+        get_run_logger().info("%s: moved to %s; its path is updated", item.doc_id, item.path)
     record = item.record or {}
     return DocumentResult(
         doc_id=item.doc_id, file=item.path.name, status="unchanged",
@@ -310,7 +308,8 @@ def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
     started = time.perf_counter()
     settings = load_settings(**(overrides or {}))
     plan = plan_ingestion(paths, settings, force)
-    clean_index(settings)
+    if leftovers := clean_index(settings):
+        get_run_logger().info("deleted %d chunks left behind by an interrupted run", leftovers)
     progress.report("planned", total=len(plan.files) + len(plan.removed), todo=plan.todo)
     results = [_done(_process(item, settings)) for item in plan.files]
     results += [_done(_remove_one(record, settings)) for record in plan.removed]

@@ -1,7 +1,7 @@
 """How an ingestion run reads in Prefect: its one-line summary, its table, a log line a document.
 
 The one-line summary (:func:`describe`) is the run's state message and the summary table's
-description, short enough for a card in the Prefect UI: ``"Ingestion: 2 added, 1 failed
+description, short enough for a card on the Prefect UI's Artifacts page: ``"2 added, 1 failed
 (bad.pdf: not a PDF file)"``. The full reasons are in the table (:func:`table_rows`, the error
 right after the status) and in one log line a document (:func:`outcome_line`).
 """
@@ -24,17 +24,18 @@ MAX_LISTED_FAILURES = 3
 def describe(summary: IngestSummary) -> str:
     """One line: the counts, then up to three failures with their short reasons.
 
-    Example: ``"Ingestion: 2 added, 1 failed (bad.pdf: not a PDF file)"``.
+    Example: ``"2 added, 1 failed (bad.pdf: not a PDF file)"``. No "Ingestion:" in front: the
+    flow's name and the artifact's key say that already, and a card shows about 45 characters.
     """
     totals = summary.totals
     counts = ", ".join(f"{totals[s]} {s}" for s in STATUSES if totals[s]) or "no PDF to ingest"
     failures = [d for d in summary.documents if d.status == "failed"]
     if not failures:
-        return f"Ingestion: {counts}"
+        return counts
     shown = [short_reason(d) for d in failures[:MAX_LISTED_FAILURES]]
     if len(failures) > MAX_LISTED_FAILURES:
         shown.append(f"{len(failures) - MAX_LISTED_FAILURES} more")
-    return f"Ingestion: {counts} ({'; '.join(shown)})"
+    return f"{counts} ({'; '.join(shown)})"
 
 
 def short_reason(result: DocumentResult) -> str:

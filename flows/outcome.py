@@ -3,8 +3,8 @@
 A run can finish its work and still have a bad outcome: an ingestion in which documents
 failed, an evaluation whose release gate failed. Such a run returns Prefect's ``Failed`` state
 (:func:`finish`), so the Prefect UI shows it red and automations on failed runs fire, with a
-one-line account as the state message ("Ingestion: 2 added, 1 failed (bad.pdf: not a PDF
-file)"). A good outcome returns ``Completed`` with the same kind of message.
+one-line account as the state message ("2 added, 1 failed (bad.pdf: not a PDF file)"). A good
+outcome returns ``Completed`` with the same kind of message.
 
 The result (the ingestion summary, the evaluation report) travels inside the failed state as a
 :class:`FailedOutcome` exception, the way Prefect carries a raised exception. So:

@@ -186,4 +186,4 @@ def test_a_failed_gate_fails_the_run_with_its_reasons(prefect_harness, home, sam
     assert subflow.state is not None and subflow.state.type.value == "COMPLETED"
     assert artifacts["evaluation-ingest-summary"].flow_run_id == subflow.id
     assert "ingest-summary" not in artifacts
-    assert "release gate FAIL" in (artifacts["evaluation-report"].description or "")
+    assert (artifacts["evaluation-report"].description or "").startswith("Release gate FAIL: q.jsonl")

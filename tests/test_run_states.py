@@ -63,7 +63,7 @@ def test_failed_document_fails_the_run_and_the_rest_is_indexed(prefect_harness, 
     seen = _read_back(flow_run_id)
     run = seen["run"]
     assert run.state.type.value == "FAILED" and run.state.name == "Failed"
-    assert run.state.message == "Ingestion: 3 added, 1 failed (notes.pdf: not a PDF file)"
+    assert run.state.message == "3 added, 1 failed (notes.pdf: not a PDF file)"
     assert run.name == f"ingest {corpus.name}"
     assert run.parameters["artifact_key"] == "ingest-summary"
 
@@ -110,5 +110,5 @@ def test_clean_run_completes_with_the_summary_as_message(prefect_harness, settin
     assert not summary.failed
     run = _read_back(flow_run_id)["run"]
     assert run.state.type.value == "COMPLETED"
-    assert run.state.message == "Ingestion: 1 added"
+    assert run.state.message == "1 added"
     assert run.name == "ingest contoso_2024Q4_earnings.pdf"

@@ -209,7 +209,7 @@ def test_a_scheduled_run_with_a_failed_document_ends_failed(prefect_harness, set
         state = prefect.read_flow_run(due.id).state
     # Failed, so the UI shows it red and automations on failed runs fire; the summary says why.
     assert state is not None and state.type.value == "FAILED", state
-    assert state.message == "Ingestion: 1 added, 1 failed (notes.pdf: not a PDF file)"
+    assert state.message == "1 added, 1 failed (notes.pdf: not a PDF file)"
     # The good document is indexed all the same.
     answer = answer_question(make_service(local), "What revenue did Contoso report for Q4 2024?",
                              retrieve_only=True)
