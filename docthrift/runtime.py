@@ -29,8 +29,9 @@ def prepare_environment(settings: Settings, *, verbose: bool = False,
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
         "PREFECT_LOGGING_LEVEL": "INFO",
         "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "INFO" if verbose else "WARNING",
-        # Task runs' INFO lines are Prefect's "Finished in state Completed()", five a document:
-        # the flow logs the line that matters; warnings, errors and tracebacks still show.
+        # Task runs' INFO lines (each step's progress and Prefect's "Finished in state
+        # Completed()", about ten a document) stay out of the Prefect UI unless verbose: the
+        # flow logs the line that matters; warnings, errors and tracebacks still show.
         "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "INFO" if verbose else "WARNING",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",

@@ -5,7 +5,8 @@ the write order that keeps every document whole in :mod:`indexes.store`. See
 docs/ingestion.md for how incremental runs, caching, retries and crash safety fit together.
 
 In Prefect a run reads as what it did: task runs carry the document id
-(``extract-document [AMCOR_2023_10K]``), one log line a document says what became of it, and
+(``extract-document [AMCOR_2023_10K]``), one flow log line a document says what became of it
+(the tasks' own progress lines show with ``docthrift ingest -v``, see docthrift/runtime.py), and
 a run in which any document failed ends ``Failed`` with the summary as its state message
 (:mod:`flows.outcome`); the good documents stay indexed either way.
 """
@@ -108,6 +109,7 @@ def extract(path: Path, doc_id: str, sha256: str) -> Document | Unreadable:
     whose bytes changed since they were hashed: the cache never holds a document under another
     file's hash.
     """
+    get_run_logger().info("%s: extracting", path.name)
     try:
         document = extract_document(path, doc_id=doc_id)
     except ExtractionError as exc:
@@ -179,10 +181,11 @@ def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
     def on_batch(count: int) -> None:
         nonlocal written
         written += count
-        logger.debug("%s: wrote %d of %d chunks", document.doc_id, written, len(chunks))
+        logger.info("%s: wrote %d of %d chunks", document.doc_id, written, len(chunks))
 
     store.write_document(store.get_client(settings), settings.collection, document, chunks,
                          dense, sparse, record, progress=on_batch)
+    logger.info("%s: switched to the new version", document.doc_id)
 
 
 @task(name="remove-document", task_run_name="remove-document [{doc_id}]",
@@ -190,6 +193,7 @@ def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def remove(doc_id: str, settings: Settings) -> None:
     """Remove a document whose file is gone: its record, then its chunks."""
+    get_run_logger().info("%s: its file is gone; removing it from the index", doc_id)
     store.delete_document(store.get_client(settings), settings.collection, doc_id)
 
 
@@ -198,6 +202,7 @@ def remove(doc_id: str, settings: Settings) -> None:
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def repoint(doc_id: str, path: str, settings: Settings) -> None:
     """Record the new path of a file that moved without changing (nothing is re-indexed)."""
+    get_run_logger().info("%s: moved to %s", doc_id, path)
     store.set_source_path(store.get_client(settings), settings.collection, doc_id, path)
 
 
@@ -236,7 +241,6 @@ def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
 def _unchanged(item: PlannedFile, settings: Settings) -> DocumentResult:
     if item.moved:  # same bytes under the same name elsewhere: only the path is updated
         repoint(item.doc_id, str(item.path), settings)
-        get_run_logger().info("%s: moved to %s; its path is updated", item.doc_id, item.path)
     record = item.record or {}
     return DocumentResult(
         doc_id=item.doc_id, file=item.path.name, status="unchanged",

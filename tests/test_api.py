@@ -114,3 +114,30 @@ def test_ingest_runs_over_the_source_folder(api) -> None:  # type: ignore[no-unt
     r = api.post("/v1/query", json={"question": "Contoso revenue Q4 2024", "doc_id": "contoso",
                                     "retrieve_only": True})
     assert r.status_code == 200 and r.json()["citations"][0]["doc_id"] == "contoso"
+
+
+def test_ingest_with_a_failed_file_reports_its_summary(prefect_harness, samples_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from docthrift.api import create_app
+    from docthrift.settings import load_settings
+
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "contoso.pdf").write_bytes((samples_dir / "contoso_2024Q4_earnings.pdf").read_bytes())
+    (source / "notes.pdf").write_text("meeting notes saved as text")
+    settings = load_settings(home=tmp_path / "home", collection="api_failed", source_dir=source)
+    try:
+        with TestClient(create_app(settings)) as client:
+            status = client.post("/v1/ingest").json()
+            deadline = time.time() + 240
+            while status["status"] == "running" and time.time() < deadline:
+                time.sleep(0.5)
+                status = client.get(f"/v1/ingest/{status['run_id']}").json()
+    finally:
+        store.close_clients()
+    # The run ends Failed in Prefect; the API still reads its summary.
+    assert status["status"] == "failed", status
+    by_id = {d["doc_id"]: d for d in status["summary"]["documents"]}
+    assert by_id["contoso"]["status"] == "added" and by_id["notes"]["status"] == "failed"
+    assert "not a PDF file" in by_id["notes"]["error"]
