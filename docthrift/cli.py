@@ -59,16 +59,25 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="PDF files, folders or glob patterns.")],
     home: HomeOption = None,
     force: Annotated[bool, typer.Option("--force", help="Re-index unchanged documents too.")] = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Let these files take over the document ids of files with the same "
+        "name in other folders (refused without it).")] = False,
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
-    """Extract, chunk, embed and index PDFs; unchanged ones are skipped."""
+    """Extract, chunk, embed and index PDFs; unchanged ones are skipped.
+
+    A file's document id is its name without .pdf. A file whose id belongs to a file with
+    the same name in another folder, still there, fails unless --replace is given; the same
+    bytes under the same name are one document (a duplicate).
+    """
     settings = _settings(home, verbose, quiet_failures=True)
     from docthrift.cli_progress import ingest_progress
     from flows.ingest import ingest_documents
 
     with ingest_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
-        summary = ingest_documents(paths, overrides=settings.overrides(), force=force)
+        summary = ingest_documents(paths, overrides=settings.overrides(), force=force,
+                                   replace=replace)
     if as_json:
         _print_json(summary.to_json())
     else:
@@ -354,7 +363,7 @@ def _check_schedule(settings: Settings, cron: str | None, interval: float | None
 
 def _doc_summary(record: dict[str, Any]) -> dict[str, Any]:
     keys = ("doc_id", "source", "sha256", "page_count", "sections", "tables", "chunks",
-            "needs_ocr", "document_tokens", "ingested_at", "summary")
+            "needs_ocr", "warnings", "document_tokens", "ingested_at", "summary")
     return {**{k: record.get(k) for k in keys}, "metadata": record.get("metadata", {})}
 
 

@@ -23,6 +23,7 @@ from qdrant_client import models
 from docthrift import progress
 from docthrift.errors import DocthriftError, ExtractionError
 from docthrift.models import Chunk, Document, DocumentResult, IngestSummary
+from docthrift.paths import shown
 from docthrift.settings import Settings, load_settings
 from extractors.chunking import CHUNKER_VERSION, chunk_document
 from extractors.pdf import extract_document
@@ -59,12 +60,13 @@ def fingerprint_of(settings: Settings) -> str:
 
 
 @task(name="plan-ingestion", cache_policy=NO_CACHE)
-def plan_ingestion(paths: list[str], settings: Settings, force: bool) -> IngestionPlan:
+def plan_ingestion(paths: list[str], settings: Settings, force: bool,
+                   replace: bool = False) -> IngestionPlan:
     """Decide per file whether it is new, changed or unchanged, and which documents are gone."""
     client = store.get_client(settings)
     store.ensure_collections(client, settings.collection)
     records = store.list_documents(client, settings.collection)
-    return plan_changes(paths, records, fingerprint_of(settings), force=force)
+    return plan_changes(paths, records, fingerprint_of(settings), force=force, replace=replace)
 
 
 @task(name="clean-index", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
@@ -90,10 +92,10 @@ def extract(path: Path, doc_id: str, sha256: str) -> Document:
         ExtractionError: The PDF cannot be read, or its bytes changed since they were hashed
             (so the cache never holds a document under another file's hash).
     """
-    get_run_logger().info("%s: extracting", path.name)
+    get_run_logger().info("%s: extracting", shown(path.name))
     document = extract_document(path, doc_id=doc_id)
     if document.sha256 != sha256:
-        raise ExtractionError(f"{path}: the file changed while it was being ingested; "
+        raise ExtractionError(f"{shown(path)}: the file changed while it was being ingested; "
                               "run the ingestion again")
     return document
 
@@ -189,37 +191,37 @@ def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
         chunks = chunk(document, settings)
         progress.report("chunked", doc_id=item.doc_id, chunks=len(chunks))
         dense, sparse, distinct = embed(chunks, settings, item.doc_id)
-        upsert(document, chunks, dense, sparse, settings, str(item.path), enrichment_tokens,
+        upsert(document, chunks, dense, sparse, settings, item.source_path, enrichment_tokens,
                enrichment_cost)
     except DocthriftError as exc:
         get_run_logger().error("%s", exc)
-        return _failed(item.doc_id, item.path.name, started, str(exc))
+        return _failed(item.doc_id, item.file, started, str(exc))
     return DocumentResult(
-        doc_id=item.doc_id, file=item.path.name, status=item.status,  # type: ignore[arg-type]
+        doc_id=item.doc_id, file=item.file, status=item.status,  # type: ignore[arg-type]
         pages=document.page_count, sections=len(document.sections), tables=len(document.tables),
         chunks=len(chunks), embedded=distinct, needs_ocr=document.needs_ocr,
-        enrichment_tokens=enrichment_tokens,
+        warnings=document.warnings, enrichment_tokens=enrichment_tokens,
         seconds=round(time.perf_counter() - started, 2),
     )
 
 
 def _unchanged(item: PlannedFile, settings: Settings) -> DocumentResult:
-    if item.moved:  # same bytes under the same name elsewhere: only the path is updated
-        repoint(item.doc_id, str(item.path), settings)
+    if item.status == "unchanged" and item.moved:  # moved here: only the path is updated
+        repoint(item.doc_id, item.source_path, settings)
     record = item.record or {}
     return DocumentResult(
-        doc_id=item.doc_id, file=item.path.name, status="unchanged",
+        doc_id=item.doc_id, file=item.file, status=item.status, note=item.note,  # type: ignore[arg-type]
         pages=record.get("page_count", 0), sections=record.get("sections", 0),
         tables=record.get("tables", 0), chunks=record.get("chunks", 0),
-        needs_ocr=record.get("needs_ocr", []),
+        needs_ocr=record.get("needs_ocr", []), warnings=record.get("warnings", []),
     )
 
 
 def _process(item: PlannedFile, settings: Settings) -> DocumentResult:
     if item.status == "failed":
         get_run_logger().error("%s", item.error)
-        return _failed(item.doc_id, item.path.name, time.perf_counter(), item.error or "")
-    if item.status == "unchanged":
+        return _failed(item.doc_id, item.file, time.perf_counter(), item.error or "")
+    if item.status in ("unchanged", "duplicate"):
         return _unchanged(item, settings)
     return _ingest_one(item, settings)
 
@@ -239,7 +241,8 @@ def _remove_one(record: dict[str, Any], settings: Settings) -> DocumentResult:
 
 def _artifact(summary: IngestSummary) -> None:
     rows: list[dict[str, Any]] = [
-        {k: v for k, v in d.model_dump().items() if k not in ("needs_ocr", "embedded")}
+        {**{k: v for k, v in d.model_dump().items() if k not in ("needs_ocr", "embedded")},
+         "warnings": "; ".join(d.warnings)}
         for d in summary.documents
     ]
     create_table_artifact(key="ingest-summary", table=rows,
@@ -248,7 +251,7 @@ def _artifact(summary: IngestSummary) -> None:
 
 @flow(name="ingest-documents", log_prints=False)
 def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
-                     force: bool = False) -> IngestSummary:
+                     force: bool = False, replace: bool = False) -> IngestSummary:
     """Ingest PDFs (files, folders, globs) into the index; skip what has not changed.
 
     A document whose file is gone from a folder named in ``paths`` is removed from the index;
@@ -259,10 +262,12 @@ def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
         paths: Files, folders or glob patterns.
         overrides: Settings to override on top of the environment (e.g. ``{"home": ...}``).
         force: Re-index documents even when they have not changed.
+        replace: Let files take over document ids that belong to files elsewhere which are
+            still there (the same name in another folder); without it such files fail.
     """
     started = time.perf_counter()
     settings = load_settings(**(overrides or {}))
-    plan = plan_ingestion(paths, settings, force)
+    plan = plan_ingestion(paths, settings, force, replace)
     clean_index(settings)
     progress.report("planned", total=len(plan.files) + len(plan.removed), todo=plan.todo)
     results = []
