@@ -14,6 +14,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from docthrift.cli_support import check_schedule as _check_schedule
+from docthrift.cli_support import doc_summary as _doc_summary
+from docthrift.cli_support import prefect_run as _prefect_run
 from docthrift.errors import DocthriftError
 from docthrift.settings import Settings, load_settings
 
@@ -73,11 +76,13 @@ def ingest(
     """
     settings = _settings(home, verbose, quiet_failures=True)
     from docthrift.cli_progress import ingest_progress
+    from docthrift.prefect_runtime import owned
     from flows.ingest import ingest_documents
 
-    with ingest_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
-        summary = ingest_documents(paths, overrides=settings.overrides(), force=force,
-                                   replace=replace)
+    with _prefect_run(settings), ingest_progress(enabled=not as_json and sys.stderr.isatty(),
+                                                 console=err):
+        summary = owned(ingest_documents)(paths, overrides=settings.overrides(), force=force,
+                                          replace=replace)
     if as_json:
         _print_json(summary.to_json())
     else:
@@ -133,6 +138,7 @@ def demo(
     from docthrift.answering import answer_question
     from docthrift.cli_progress import ingest_progress
     from docthrift.cli_views import print_answer, print_documents, print_ingest_summary
+    from docthrift.prefect_runtime import owned
     from docthrift.samples import generate_samples
     from docthrift.service import make_service
     from flows.ingest import ingest_documents
@@ -141,8 +147,8 @@ def demo(
     folder = settings.home / "samples"
     files = generate_samples(folder)
     out.print(f"Generated {len(files)} sample PDFs in {folder}")
-    with ingest_progress(enabled=sys.stderr.isatty(), console=err):
-        summary = ingest_documents([str(folder)], overrides=settings.overrides())
+    with _prefect_run(settings), ingest_progress(enabled=sys.stderr.isatty(), console=err):
+        summary = owned(ingest_documents)([str(folder)], overrides=settings.overrides())
     print_ingest_summary(out, summary)
     print_documents(out, store.list_documents(store.get_client(settings), settings.collection))
     service = make_service(settings)
@@ -225,11 +231,13 @@ def evaluate(
         raise DocthriftError("--judge needs a model endpoint; set OPENAI_API_KEY "
                              "(and OPENAI_BASE_URL for a non-OpenAI endpoint)")
     from docthrift.cli_progress import eval_progress
+    from docthrift.prefect_runtime import owned
     from flows.evaluate import evaluate_release
 
     target = out_dir or settings.reports_dir / dataset.stem
-    with eval_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
-        report = evaluate_release(
+    with _prefect_run(settings), eval_progress(enabled=not as_json and sys.stderr.isatty(),
+                                               console=err):
+        report = owned(evaluate_release)(
             str(dataset), docs=str(docs) if docs else None, systems=systems, out=str(target),
             overrides=settings.overrides(), judge=judge,
             doc_ids=[d.strip() for d in only.split(",") if d.strip()] if only else None)
@@ -277,11 +285,17 @@ def serve(
     import uvicorn
 
     from docthrift.api import create_app
+    from docthrift.prefect_runtime import start_prefect
+    from docthrift.service import make_service
 
+    # Before the server starts, so that what stops it (the index held by another process,
+    # say) is one line, not a failed start-up with its traceback.
+    service = make_service(settings)
+    start_prefect()
     # uvicorn shuts down gracefully on SIGTERM, then raises it again: exit through Python
     # instead, so the index is closed and the ephemeral Prefect server stopped (atexit).
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    uvicorn.run(create_app(settings, schedule=schedule), host=host, port=port,
+    uvicorn.run(create_app(settings, service, schedule=schedule), host=host, port=port,
                 log_level="warning")
 
 
@@ -346,25 +360,6 @@ def worker(
     deploy_to_pool(settings, pool, options)
     err.print(f"Deployments registered with work pool {pool!r}; starting the worker")
     start_worker(pool, limit=limit)
-
-
-def _check_schedule(settings: Settings, cron: str | None, interval: float | None) -> dict[str, Any]:
-    """The schedule options; a clear error for a bad schedule or a missing source folder."""
-    from flows.deployments import schedule_options
-
-    options = schedule_options(cron, interval)
-    folder = settings.source_dir
-    if folder is None or not folder.is_dir():
-        shown = f": {folder} is not a folder" if folder is not None else ""
-        raise DocthriftError(f"scheduled ingestion needs a source folder{shown}; pass --source "
-                             "or set DOCTHRIFT_SOURCE_DIR to a folder of PDFs")
-    return options
-
-
-def _doc_summary(record: dict[str, Any]) -> dict[str, Any]:
-    keys = ("doc_id", "source", "sha256", "page_count", "sections", "tables", "chunks",
-            "needs_ocr", "warnings", "document_tokens", "ingested_at", "summary")
-    return {**{k: record.get(k) for k in keys}, "metadata": record.get("metadata", {})}
 
 
 def main() -> None:

@@ -13,7 +13,8 @@ few seconds:
    work there too;
 2. reads the runs that are due (``get_scheduled_flow_runs_for_deployments``);
 3. claims the newest (Scheduled → Pending; a run the server will not hand over is left
-   alone) and cancels the older ones still waiting, since one run covers the whole folder;
+   alone), labels it with this process (:mod:`docthrift.prefect_runtime`) and cancels the
+   older ones still waiting, since one run covers the whole folder;
 4. executes it in this thread with ``prefect.flow_engine.run_flow`` (Running → Completed or
    Failed on the server), holding the lock that API-started ingestion holds too.
 
@@ -31,6 +32,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from docthrift.prefect_runtime import owner_labels
 from docthrift.settings import Settings
 
 if TYPE_CHECKING:
@@ -132,6 +134,8 @@ class ScheduledIngestion:
             with self.lock:
                 if self._stop.is_set() or not _claim(client, newest):
                     return None
+                # Named after this process: if it dies, the next start marks the run crashed.
+                client.update_flow_run_labels(newest.id, owner_labels())
                 self._execute(client.read_flow_run(newest.id))
         return newest.id
 

@@ -5,6 +5,7 @@ Real sample PDFs, model, Qdrant local mode and Prefect (the session's test harne
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -66,3 +67,41 @@ def test_names_that_are_not_utf8_are_ingested_or_fail_alone(  # type: ignore[no-
     gone = json.loads(runner.invoke(app, ["ingest", str(folder), "--json"]).stdout)
     assert {d["file"]: d["status"] for d in gone["documents"]}[SHOWN] == "removed"
     store.close_clients()
+
+
+def test_an_explicit_looping_link_is_named_and_the_batch_goes_on(  # type: ignore[no-untyped-def]
+        prefect_harness, settings, samples_dir, tmp_path) -> None:
+    good = tmp_path / "contoso_2024Q4_earnings.pdf"
+    shutil.copy(samples_dir / good.name, good)
+    loop = tmp_path / "loop.pdf"
+    loop.symlink_to(loop.name)  # loop.pdf -> loop.pdf
+
+    summary = _run(settings, loop, good)
+
+    by_id = {d.doc_id: d for d in summary.documents}
+    assert by_id["contoso_2024Q4_earnings"].status == "added"
+    assert by_id["loop"].status == "failed"
+    assert "loop.pdf: is a symbolic link that loops" in (by_id["loop"].error or "")
+
+
+def test_a_full_disk_is_said_to_be_one(  # type: ignore[no-untyped-def]
+        prefect_harness, home, samples_dir, tmp_path, monkeypatch) -> None:
+    from docthrift.errors import DocthriftError
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(samples_dir / "contoso_2024Q4_earnings.pdf", folder)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(home / "qdrant"))
+
+    monkeypatch.setattr(store, "write_document", full)  # what the index writer meets
+    result = runner.invoke(app, ["ingest", str(folder)])
+
+    assert result.exit_code == 1
+    assert isinstance(result.exception, DocthriftError), result.exception
+    message = str(result.exception)
+    assert message.startswith("the disk is full (no space left on device)"), message
+    assert "free some space and run again" in message
+    monkeypatch.undo()
+    assert runner.invoke(app, ["docs", "--json"]).stdout.count('"doc_id"') == 0
