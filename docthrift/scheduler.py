@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from docthrift.errors import disk_full_message
 from docthrift.prefect_runtime import owner_labels
 from docthrift.settings import Settings
 
@@ -146,6 +147,10 @@ class ScheduledIngestion:
 
         state = run_flow(ingest_documents, flow_run=flow_run, return_type="state")
         log.info("scheduled ingestion %s: %s", flow_run.name, getattr(state, "type", state))
+        if state.is_failed():
+            reason = disk_full_message(state.result(raise_on_failure=False), self.settings.home)
+            if reason is not None:
+                log.error("scheduled ingestion %s: %s", flow_run.name, reason)
 
 
 def _schedule_next_runs(client: SyncPrefectClient, deployment_id: UUID) -> None:
