@@ -124,6 +124,7 @@ class IngestRuns:
         try:
             result = state.result(raise_on_failure=False, retry_result_failure=False)
         except Exception:  # not persisted (a scheduled run), or storage was cleared
+            log.debug("run %s: its result cannot be read", run_id, exc_info=True)
             result = None
         if isinstance(result, IngestSummary):
             return IngestRun(run_id=run_id, status="failed" if result.failed else "completed",

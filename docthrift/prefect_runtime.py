@@ -53,9 +53,9 @@ def start_prefect() -> None:
     mark_crashed_runs()
 
 
-def owner_labels() -> dict[str, str]:
+def owner_labels() -> dict[str, Any]:
     """The labels that tie a flow run to this process."""
-    labels = {HOST_LABEL: socket.gethostname(), PID_LABEL: str(os.getpid())}
+    labels: dict[str, Any] = {HOST_LABEL: socket.gethostname(), PID_LABEL: str(os.getpid())}
     started = _process_start(os.getpid())
     if started is not None:
         labels[START_LABEL] = started
@@ -103,8 +103,8 @@ def mark_crashed_runs() -> int:
             labels = run.labels or {}
             if labels.get(HOST_LABEL) != socket.gethostname() or PID_LABEL not in labels:
                 continue
-            pid = int(labels[PID_LABEL])
-            if _alive(pid, labels.get(START_LABEL)):
+            pid, started = int(labels[PID_LABEL]), labels.get(START_LABEL)
+            if _alive(pid, None if started is None else str(started)):
                 continue
             client.set_flow_run_state(run.id, Crashed(
                 message=f"the process that ran it (pid {pid}) ended before the run finished"),

@@ -141,13 +141,14 @@ class ScheduledIngestion:
         return newest.id
 
     def _execute(self, flow_run: FlowRun) -> None:
+        from prefect.client.schemas.objects import State
         from prefect.flow_engine import run_flow
 
         from flows.ingest import ingest_documents
 
         state = run_flow(ingest_documents, flow_run=flow_run, return_type="state")
         log.info("scheduled ingestion %s: %s", flow_run.name, getattr(state, "type", state))
-        if state.is_failed():
+        if isinstance(state, State) and state.is_failed():
             reason = disk_full_message(state.result(raise_on_failure=False), self.settings.home)
             if reason is not None:
                 log.error("scheduled ingestion %s: %s", flow_run.name, reason)

@@ -147,7 +147,8 @@ def find_textless_pages(doc: pymupdf.Document, texts: list[str]) -> list[int]:
     return pages
 
 
-def _read_pages(name: str, doc: pymupdf.Document) -> tuple[list[str], list[PageLayout], list[int]]:
+def _read_pages(name: str,
+                doc: pymupdf.Document) -> tuple[list[str], list[PageLayout], list[int]]:
     """Each page's readable text and layout, parsing every page once.
 
     The text is ``get_text()`` without its glyph codes (see :mod:`extractors.readability`),
@@ -162,8 +163,9 @@ def _read_pages(name: str, doc: pymupdf.Document) -> tuple[list[str], list[PageL
         try:
             textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)  # what get_text() uses
             text, lost = readable_text(page.get_text(textpage=textpage))
-            if lost > len("".join(text.split())):  # mostly glyph codes: the rest is no page
-                text, lost = "", lost + len("".join(text.split()))
+            visible = len("".join(text.split()))
+            if lost > visible:  # mostly glyph codes: what is left is no page
+                text, lost = "", lost + visible
             layout = read_layout(page, text, textpage)
         except Exception as exc:  # a damaged content stream can fail in many ways
             raise _damaged(name, f"page {page.number + 1} cannot be read: {exc}") from exc
