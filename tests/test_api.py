@@ -250,3 +250,19 @@ def test_every_error_has_one_shape(api, method, path, body, status, words) -> No
     r = api.request(method, path, content=body, headers={"Content-Type": "application/json"})
     assert r.status_code == status, r.text
     assert set(r.json()) == {"error"} and words in r.json()["error"], r.text
+
+
+def test_settings_open_the_docs_and_set_the_body_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from docthrift.api import create_app
+
+    settings = load_settings(home=tmp_path / "home", api_key="s3cret", public_docs=True,
+                             max_request_bytes=2048)
+    with TestClient(create_app(settings, service=object())) as client:  # type: ignore[arg-type]
+        assert client.get("/openapi.json").status_code == 200
+        assert client.get("/docs").status_code == 200
+        assert client.get("/v1/documents").status_code == 401  # the rest still needs the key
+        big = client.post("/v1/query", content=b"x" * 4096,
+                          headers={"Authorization": "Bearer s3cret"})
+        assert big.status_code == 413 and "limit of 2048 bytes" in big.json()["error"]
