@@ -15,6 +15,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from docthrift.cli_support import check_schedule as _check_schedule
+from docthrift.cli_support import doc_summary as _doc_summary
+from docthrift.cli_support import prefect_run as _prefect_run
 from docthrift.errors import DocthriftError
 from docthrift.settings import Settings, load_settings
 
@@ -65,21 +68,32 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="PDF files, folders or glob patterns.")],
     home: HomeOption = None,
     force: Annotated[bool, typer.Option("--force", help="Re-index unchanged documents too.")] = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Let these files take over the document ids of files with the same "
+        "name in other folders (refused without it).")] = False,
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
-    """Extract, chunk, embed and index PDFs; unchanged ones are skipped."""
+    """Extract, chunk, embed and index PDFs; unchanged ones are skipped.
+
+    A file's document id is its name without .pdf. A file whose id belongs to a file with
+    the same name in another folder, still there, fails unless --replace is given; the same
+    bytes under the same name are one document (a duplicate).
+    """
     settings = _settings(home, verbose, quiet_failures=True)
     from docthrift.cli_progress import ingest_progress
     from docthrift.models import IngestSummary
+    from docthrift.prefect_runtime import owned
     from flows.deployments import run_overrides
     from flows.ingest import ingest_documents
     from flows.outcome import result_of
 
-    with ingest_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
+    with _prefect_run(settings), ingest_progress(enabled=not as_json and sys.stderr.isatty(),
+                                                 console=err):
         # The run ends Failed when a document failed; its summary is the result either way.
-        state = ingest_documents([_absolute(p) for p in paths], overrides=run_overrides(settings),
-                                 force=force, return_state=True)
+        state = owned(ingest_documents)([_absolute(p) for p in paths],
+                                        overrides=run_overrides(settings), force=force,
+                                        replace=replace, return_state=True)
         summary = result_of(state, IngestSummary)
     if as_json:
         _print_json(summary.to_json())
@@ -137,6 +151,7 @@ def demo(
     from docthrift.cli_progress import ingest_progress
     from docthrift.cli_views import print_answer, print_documents, print_ingest_summary
     from docthrift.models import IngestSummary
+    from docthrift.prefect_runtime import owned
     from docthrift.samples import generate_samples
     from docthrift.service import make_service
     from flows.deployments import run_overrides
@@ -147,9 +162,9 @@ def demo(
     folder = settings.home / "samples"
     files = generate_samples(folder)
     out.print(f"Generated {len(files)} sample PDFs in {folder}")
-    with ingest_progress(enabled=sys.stderr.isatty(), console=err):
-        state = ingest_documents([_absolute(str(folder))], overrides=run_overrides(settings),
-                                 return_state=True)
+    with _prefect_run(settings), ingest_progress(enabled=sys.stderr.isatty(), console=err):
+        state = owned(ingest_documents)([_absolute(str(folder))],
+                                        overrides=run_overrides(settings), return_state=True)
         summary = result_of(state, IngestSummary)
     print_ingest_summary(out, summary)
     print_documents(out, store.list_documents(store.get_client(settings), settings.collection))
@@ -233,15 +248,17 @@ def evaluate(
         raise DocthriftError("--judge needs a model endpoint; set OPENAI_API_KEY "
                              "(and OPENAI_BASE_URL for a non-OpenAI endpoint)")
     from docthrift.cli_progress import eval_progress
+    from docthrift.prefect_runtime import owned
     from evals.models import EvalReport
     from flows.deployments import run_overrides
     from flows.evaluate import evaluate_release
     from flows.outcome import result_of
 
     target = Path(_absolute(str(out_dir or settings.reports_dir / dataset.stem)))
-    with eval_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
+    with _prefect_run(settings), eval_progress(enabled=not as_json and sys.stderr.isatty(),
+                                               console=err):
         # The run ends Failed when the gate fails; its report is the result either way.
-        state = evaluate_release(
+        state = owned(evaluate_release)(
             _absolute(str(dataset)), docs=_absolute(str(docs)) if docs else None,
             systems=systems, out=str(target), overrides=run_overrides(settings), judge=judge,
             doc_ids=[d.strip() for d in only.split(",") if d.strip()] if only else None,
@@ -291,11 +308,17 @@ def serve(
     import uvicorn
 
     from docthrift.api import create_app
+    from docthrift.prefect_runtime import start_prefect
+    from docthrift.service import make_service
 
+    # Before the server starts, so that what stops it (the index held by another process,
+    # say) is one line, not a failed start-up with its traceback.
+    service = make_service(settings)
+    start_prefect()
     # uvicorn shuts down gracefully on SIGTERM, then raises it again: exit through Python
     # instead, so the index is closed and the ephemeral Prefect server stopped (atexit).
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    uvicorn.run(create_app(settings, schedule=schedule), host=host, port=port,
+    uvicorn.run(create_app(settings, service, schedule=schedule), host=host, port=port,
                 log_level="warning")
 
 
@@ -360,25 +383,6 @@ def worker(
     deploy_to_pool(settings, pool, options)
     err.print(f"Deployments registered with work pool {pool!r}; starting the worker")
     start_worker(pool, limit=limit)
-
-
-def _check_schedule(settings: Settings, cron: str | None, interval: float | None) -> dict[str, Any]:
-    """The schedule options; a clear error for a bad schedule or a missing source folder."""
-    from flows.deployments import schedule_options
-
-    options = schedule_options(cron, interval)
-    folder = settings.source_dir
-    if folder is None or not folder.is_dir():
-        shown = f": {folder} is not a folder" if folder is not None else ""
-        raise DocthriftError(f"scheduled ingestion needs a source folder{shown}; pass --source "
-                             "or set DOCTHRIFT_SOURCE_DIR to a folder of PDFs")
-    return options
-
-
-def _doc_summary(record: dict[str, Any]) -> dict[str, Any]:
-    keys = ("doc_id", "source", "sha256", "page_count", "sections", "tables", "chunks",
-            "needs_ocr", "document_tokens", "ingested_at", "summary")
-    return {**{k: record.get(k) for k in keys}, "metadata": record.get("metadata", {})}
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ from qdrant_client import models
 from docthrift import progress
 from docthrift.errors import DocthriftError, ExtractionError
 from docthrift.models import Chunk, Document, DocumentResult, IngestSummary
+from docthrift.paths import shown
 from docthrift.settings import Settings, load_settings
 from extractors.chunking import CHUNKER_VERSION, chunk_document
 from extractors.pdf import extract_document
@@ -78,12 +79,13 @@ def fingerprint_of(settings: Settings) -> str:
 
 
 @task(name="plan-ingestion", task_run_name="plan-ingestion", cache_policy=NO_CACHE)
-def plan_ingestion(paths: list[str], settings: Settings, force: bool) -> IngestionPlan:
+def plan_ingestion(paths: list[str], settings: Settings, force: bool,
+                   replace: bool = False) -> IngestionPlan:
     """Decide per file whether it is new, changed or unchanged, and which documents are gone."""
     client = store.get_client(settings)
     store.ensure_collections(client, settings.collection)
     records = store.list_documents(client, settings.collection)
-    return plan_changes(paths, records, fingerprint_of(settings), force=force)
+    return plan_changes(paths, records, fingerprint_of(settings), force=force, replace=replace)
 
 
 @task(name="clean-index", task_run_name="clean-index", cache_policy=NO_CACHE,
@@ -109,14 +111,14 @@ def extract(path: Path, doc_id: str, sha256: str) -> Document | Unreadable:
     whose bytes changed since they were hashed: the cache never holds a document under another
     file's hash.
     """
-    get_run_logger().info("%s: extracting", path.name)
+    get_run_logger().info("%s: extracting", shown(path.name))
     try:
         document = extract_document(path, doc_id=doc_id)
     except ExtractionError as exc:
         return _uncached(Unreadable(str(exc)))
     if document.sha256 != sha256:
-        return _uncached(Unreadable(f"{path}: the file changed while it was being ingested; "
-                                    "run the ingestion again"))
+        return _uncached(Unreadable(f"{shown(path)}: the file changed while it was being "
+                                    "ingested; run the ingestion again"))
     return document
 
 
@@ -217,7 +219,7 @@ def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
     try:
         document = extract(item.path, item.doc_id, item.sha256)
         if isinstance(document, Unreadable):
-            return _failed(item.doc_id, item.path.name, started, document.reason)
+            return _failed(item.doc_id, item.file, started, document.reason)
         enrichment_tokens = 0
         enrichment_cost: float | None = 0.0
         if settings.enrich and settings.llm_configured:
@@ -225,35 +227,35 @@ def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
         chunks = chunk(document, settings)
         progress.report("chunked", doc_id=item.doc_id, chunks=len(chunks))
         dense, sparse, distinct = embed(chunks, settings, item.doc_id)
-        upsert(document, chunks, dense, sparse, settings, str(item.path), enrichment_tokens,
+        upsert(document, chunks, dense, sparse, settings, item.source_path, enrichment_tokens,
                enrichment_cost)
     except DocthriftError as exc:  # a fault Prefect has logged with its traceback
-        return _failed(item.doc_id, item.path.name, started, str(exc))
+        return _failed(item.doc_id, item.file, started, str(exc))
     return DocumentResult(
-        doc_id=item.doc_id, file=item.path.name, status=item.status,  # type: ignore[arg-type]
+        doc_id=item.doc_id, file=item.file, status=item.status,  # type: ignore[arg-type]
         pages=document.page_count, sections=len(document.sections), tables=len(document.tables),
         chunks=len(chunks), embedded=distinct, needs_ocr=document.needs_ocr,
-        enrichment_tokens=enrichment_tokens,
+        warnings=document.warnings, enrichment_tokens=enrichment_tokens,
         seconds=round(time.perf_counter() - started, 2),
     )
 
 
 def _unchanged(item: PlannedFile, settings: Settings) -> DocumentResult:
-    if item.moved:  # same bytes under the same name elsewhere: only the path is updated
-        repoint(item.doc_id, str(item.path), settings)
+    if item.status == "unchanged" and item.moved:  # moved here: only the path is updated
+        repoint(item.doc_id, item.source_path, settings)
     record = item.record or {}
     return DocumentResult(
-        doc_id=item.doc_id, file=item.path.name, status="unchanged",
+        doc_id=item.doc_id, file=item.file, status=item.status, note=item.note,  # type: ignore[arg-type]
         pages=record.get("page_count", 0), sections=record.get("sections", 0),
         tables=record.get("tables", 0), chunks=record.get("chunks", 0),
-        needs_ocr=record.get("needs_ocr", []),
+        needs_ocr=record.get("needs_ocr", []), warnings=record.get("warnings", []),
     )
 
 
 def _process(item: PlannedFile, settings: Settings) -> DocumentResult:
     if item.status == "failed":
-        return _failed(item.doc_id, item.path.name, time.perf_counter(), item.error or "")
-    if item.status == "unchanged":
+        return _failed(item.doc_id, item.file, time.perf_counter(), item.error or "")
+    if item.status in ("unchanged", "duplicate"):
         return _unchanged(item, settings)
     return _ingest_one(item, settings)
 
@@ -288,7 +290,8 @@ def _run_name() -> str:
 
 @flow(name="ingest-documents", flow_run_name=_run_name, log_prints=False)
 def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
-                     force: bool = False, artifact_key: str = SUMMARY_KEY) -> IngestSummary:
+                     force: bool = False, replace: bool = False,
+                     artifact_key: str = SUMMARY_KEY) -> IngestSummary:
     """Ingest PDFs (files, folders, globs) into the index; skip what has not changed.
 
     A document whose file is gone from a folder named in ``paths`` is removed from the index;
@@ -306,12 +309,14 @@ def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
             UI resolves relative ones against the folder the run starts in.
         overrides: Settings to override on top of the environment (e.g. ``{"home": ...}``).
         force: Re-index documents even when they have not changed.
+        replace: Let files take over document ids that belong to files elsewhere which are
+            still there (the same name in another folder); without it such files fail.
         artifact_key: Key of the summary table artifact (another flow that ingests as a step
             publishes under its own key, so it never hides a user's ingestion).
     """
     started = time.perf_counter()
     settings = load_settings(**(overrides or {}))
-    plan = plan_ingestion(paths, settings, force)
+    plan = plan_ingestion(paths, settings, force, replace)
     if leftovers := clean_index(settings):
         get_run_logger().info("deleted %d chunks left behind by an interrupted run", leftovers)
     progress.report("planned", total=len(plan.files) + len(plan.removed), todo=plan.todo)

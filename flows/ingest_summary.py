@@ -14,10 +14,10 @@ from typing import Any
 
 from docthrift.models import DocumentResult, IngestSummary
 
-STATUSES = ("added", "updated", "unchanged", "removed", "failed")
+STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "failed")
 # The error comes right after the status, so a failure's reason is on screen in the UI.
-TABLE_COLUMNS = ("doc_id", "status", "error", "file", "pages", "sections", "tables", "chunks",
-                 "enrichment_tokens", "seconds")
+TABLE_COLUMNS = ("doc_id", "status", "error", "warnings", "note", "file", "pages", "sections",
+                 "tables", "chunks", "enrichment_tokens", "seconds")
 MAX_LISTED_FAILURES = 3
 
 
@@ -57,7 +57,7 @@ def table_rows(summary: IngestSummary) -> list[dict[str, Any]]:
     """A row a document for the table artifact; no value is shown as an empty cell."""
     rows = []
     for document in summary.documents:
-        values = document.model_dump()
+        values = {**document.model_dump(), "warnings": "; ".join(document.warnings)}
         rows.append({c: "" if values[c] is None else values[c] for c in TABLE_COLUMNS})
     return rows
 
@@ -72,8 +72,13 @@ def outcome_line(result: DocumentResult) -> tuple[int, str]:
         return logging.WARNING, f"failed {result.doc_id}: {result.error}"
     if result.status in ("added", "updated"):
         ocr = f"; {len(result.needs_ocr)} pages need OCR" if result.needs_ocr else ""
-        return logging.INFO, (f"{result.status} {result.doc_id}: {result.pages} pages, "
-                              f"{result.chunks} chunks{ocr} ({result.seconds:.1f} s)")
+        line = (f"{result.status} {result.doc_id}: {result.pages} pages, "
+                f"{result.chunks} chunks{ocr} ({result.seconds:.1f} s)")
+        if result.warnings:  # indexed, but the file was damaged: say what was left out
+            return logging.WARNING, f"{line}; {'; '.join(result.warnings)}"
+        return logging.INFO, line
+    if result.status == "duplicate":
+        return logging.INFO, f"duplicate {result.doc_id}: {result.note}"
     if result.status == "removed":
         return logging.INFO, (f"removed {result.doc_id}: {result.file} is no longer in the "
                               "folder it was ingested from")

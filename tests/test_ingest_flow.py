@@ -13,6 +13,7 @@ from flows.ingest import ingest_documents
 from flows.ingest_summary import describe
 from flows.outcome import FailedOutcome
 from indexes import store
+from tests.conftest import DEV_DATA, needs_dev_data
 
 
 def _run(settings: Settings, *paths: Path, force: bool = False):  # type: ignore[no-untyped-def]
@@ -98,3 +99,35 @@ def test_missing_path_is_a_clear_error(prefect_harness, settings, tmp_path) -> N
 
     with pytest.raises(ExtractionError, match="no such file"):
         _run(settings, tmp_path / "nowhere" / "*.pdf")
+
+
+@needs_dev_data
+def test_damaged_copies_fail_or_are_indexed_with_warnings(prefect_harness, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    from docthrift.cli_views import print_ingest_summary
+
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    data = (DEV_DATA / "pdfs" / "AMCOR_2023Q4_EARNINGS.pdf").read_bytes()
+    (folder / "amcor_half.pdf").write_bytes(data[: len(data) // 2])  # glyph codes only
+    (folder / "amcor_90.pdf").write_bytes(data[: len(data) * 9 // 10])  # pages 1-6 lost
+
+    summary = _run(settings, folder)
+
+    by_id = {d.doc_id: d for d in summary.documents}
+    assert by_id["amcor_half"].status == "failed"
+    assert "14 of 14 pages have unreadable text" in (by_id["amcor_half"].error or "")
+    flagged = by_id["amcor_90"]
+    assert flagged.status == "added" and flagged.needs_ocr == []
+    assert any("pages 1-6 came back empty" in w for w in flagged.warnings), flagged.warnings
+    shown = {d["doc_id"]: d for d in summary.to_json()["documents"]}  # type: ignore[attr-defined]
+    assert shown["amcor_90"]["warnings"] == flagged.warnings
+    record = store.get_document(store.get_client(settings), settings.collection, "amcor_90")
+    assert record is not None and record["warnings"] == flagged.warnings
+    assert _points(settings, "amcor_half") == []
+    texts = [p["text"] for p in _points(settings, "amcor_90")]
+    assert texts and not any(ch < " " and ch not in "\n\r\t" for t in texts for ch in t)
+    console = Console(record=True, width=200)
+    print_ingest_summary(console, summary)
+    assert "warning: amcor_90.pdf: pages 1-6 came back empty" in console.export_text()
