@@ -9,8 +9,8 @@ from rich.table import Table
 
 from docthrift.models import DocumentRecord, IngestSummary
 
-_STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
-                 "failed": "red"}
+_STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "duplicate": "dim",
+                 "removed": "yellow", "failed": "red"}
 
 
 def print_ingest_summary(console: Console, summary: IngestSummary) -> None:
@@ -26,15 +26,20 @@ def print_ingest_summary(console: Console, summary: IngestSummary) -> None:
     t = summary.totals
     console.print(
         f"{t['documents']} documents: {t['added']} added, {t['updated']} updated, "
-        f"{t['unchanged']} unchanged, {t['removed']} removed, {t['failed']} failed "
-        f"in {t['seconds']:.1f}s"
+        f"{t['unchanged']} unchanged, "
+        + (f"{t['duplicate']} duplicates, " if t["duplicate"] else "")
+        + f"{t['removed']} removed, {t['failed']} failed in {t['seconds']:.1f}s"
     )
     for d in summary.documents:
         if d.status == "removed":
             console.print(f"[yellow]removed:[/yellow] {d.doc_id} ({d.file} is no longer in the "
                           "folder it was ingested from)", highlight=False)
+        if d.note:
+            console.print(f"[dim]duplicate:[/dim] {d.file}: {d.note}", highlight=False)
         if d.error:
             console.print(f"[red]failed:[/red] {d.error}", highlight=False)
+        for warning in d.warnings:
+            console.print(f"[yellow]warning:[/yellow] {d.file}: {warning}", highlight=False)
         if d.needs_ocr:
             pages = ", ".join(map(str, d.needs_ocr[:20])) + ("…" if len(d.needs_ocr) > 20 else "")
             console.print(f"[yellow]needs OCR:[/yellow] {d.file} pages {pages} have no text layer")

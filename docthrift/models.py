@@ -102,6 +102,11 @@ class Document(Frozen):
     needs_ocr: list[int] = Field(
         default_factory=list, description="1-based pages with no text layer (scanned images)."
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the reader could not take in: a repaired file, pages that came back "
+        "empty, unreadable text left out.",
+    )
     summary: str | None = None
 
 
@@ -190,6 +195,7 @@ class DocumentRecord(BaseModel):
     tables: int = 0
     chunks: int = 0
     needs_ocr: list[int] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="See Document.warnings.")
     statements: dict[str, int] = Field(default_factory=dict)
     summary: str | None = None
     document_tokens: int = 0
@@ -211,7 +217,7 @@ class DocumentRecord(BaseModel):
         return self.version or self.sha256
 
 
-IngestStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
+IngestStatus = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed"]
 
 
 class DocumentResult(Frozen):
@@ -226,9 +232,11 @@ class DocumentResult(Frozen):
     chunks: int = 0
     embedded: int = Field(0, description="Distinct texts embedded (0 when skipped).")
     needs_ocr: list[int] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="See Document.warnings.")
     enrichment_tokens: int = Field(0, description="LLM tokens spent on enrichment (ingestion cost).")
     seconds: float = 0.0
     error: str | None = None
+    note: str | None = Field(None, description="Why a duplicate was not indexed again.")
 
 
 class IngestSummary(Frozen):
@@ -240,7 +248,7 @@ class IngestSummary(Frozen):
     @property
     def totals(self) -> dict[str, float | int]:
         """Counts per status and sums of pages, chunks and time."""
-        statuses = ("added", "updated", "unchanged", "removed", "failed")
+        statuses = ("added", "updated", "unchanged", "duplicate", "removed", "failed")
         totals: dict[str, float | int] = {
             s: sum(1 for d in self.documents if d.status == s) for s in statuses
         }

@@ -58,6 +58,7 @@ def document_record(document: Document, chunks: list[Chunk], *, fingerprint: str
         tables=len(document.tables),
         chunks=len(chunks),
         needs_ocr=document.needs_ocr,
+        warnings=document.warnings,
         statements=document.statements,
         summary=document.summary,
         document_tokens=document_tokens,

@@ -22,10 +22,11 @@ from tests.index_helpers import chunk_payloads
 TENK, TENQ, EARNINGS = "northwind_2024_10K", "northwind_2025Q1_10Q", "contoso_2024Q4_earnings"
 
 
-def _run(settings: Settings, *paths: Path | str, force: bool = False,
+def _run(settings: Settings, *paths: Path | str, force: bool = False, replace: bool = False,
          **overrides: Any) -> IngestSummary:
     return ingest_documents([str(p) for p in paths], overrides={
-        "home": str(settings.home), "collection": settings.collection, **overrides}, force=force)
+        "home": str(settings.home), "collection": settings.collection, **overrides}, force=force,
+        **({"replace": True} if replace else {}))
 
 
 def _status(summary: IngestSummary) -> dict[str, str]:
@@ -179,11 +180,83 @@ def test_leftovers_are_invisible_and_cleaned(prefect_harness, settings, corpus, 
     _assert_whole(settings)
 
 
-def test_plan_fails_duplicate_ids(tmp_path, samples_dir) -> None:  # type: ignore[no-untyped-def]
-    for sub in ("a", "b"):
+def test_plan_fails_same_name_other_bytes_and_notes_identical_copies(  # type: ignore[no-untyped-def]
+        tmp_path, samples_dir) -> None:
+    for sub, source in (("a", EARNINGS), ("b", TENQ), ("c", EARNINGS)):
         (tmp_path / sub).mkdir()
-        shutil.copy(samples_dir / f"{EARNINGS}.pdf", tmp_path / sub / "report.pdf")
+        shutil.copy(samples_dir / f"{source}.pdf", tmp_path / sub / "report.pdf")
     plan = plan_changes([str(tmp_path)], [], "fp")
-    assert [f.status for f in plan.files] == ["added", "failed"]
+    assert [f.status for f in plan.files] == ["added", "failed", "duplicate"]
     assert "same document id 'report'" in (plan.files[1].error or "")
+    assert "rename one of the two files" in (plan.files[1].error or "")
+    assert "same bytes as" in (plan.files[2].note or "") and plan.files[2].error is None
     assert plan.removed == [] and plan.todo == 1
+
+
+def _collections(tmp_path: Path, samples_dir: Path, second: str) -> tuple[Path, Path]:
+    """Two folders that each hold a report.pdf: the earnings release, then ``second``."""
+    col_a, col_b = tmp_path / "colA", tmp_path / "colB"
+    for folder, source in ((col_a, EARNINGS), (col_b, second)):
+        folder.mkdir()
+        shutil.copy(samples_dir / f"{source}.pdf", folder / "report.pdf")
+    return col_a, col_b
+
+
+def test_a_name_from_another_folder_never_takes_over_a_document(  # type: ignore[no-untyped-def]
+        prefect_harness, settings, samples_dir, tmp_path) -> None:
+    col_a, col_b = _collections(tmp_path, samples_dir, TENQ)
+    assert _status(_run(settings, col_a)) == {"report": "added"}
+    owner = _records(settings)["report"]
+
+    refused = _run(settings, col_b)
+
+    result = refused.documents[0]
+    assert (result.doc_id, result.status) == ("report", "failed") and refused.failed
+    assert str(col_a / "report.pdf") in (result.error or "")
+    assert "--replace" in (result.error or "") and "rename" in (result.error or "")
+    assert _records(settings)["report"].version == owner.version  # nothing changed
+    assert _records(settings)["report"].source_path == str((col_a / "report.pdf").resolve())
+
+    replaced = _run(settings, col_b, replace=True)
+    assert _status(replaced) == {"report": "updated"}
+    assert _records(settings)["report"].source_path == str((col_b / "report.pdf").resolve())
+    assert _status(_run(settings, col_a)) == {"report": "failed"}  # now colB's: refused back
+    _assert_whole(settings)
+
+
+def test_identical_copies_in_two_folders_are_one_document(  # type: ignore[no-untyped-def]
+        prefect_harness, settings, samples_dir, tmp_path) -> None:
+    col_a, col_b = _collections(tmp_path, samples_dir, EARNINGS)
+
+    both = _run(settings, col_a, col_b)  # one run
+
+    assert [d.status for d in both.documents] == ["added", "duplicate"]
+    assert not both.failed and both.totals["duplicate"] == 1
+    assert str(col_a / "report.pdf") in (both.documents[1].note or "")
+    console = Console(record=True, width=200)
+    print_ingest_summary(console, both)
+    assert "duplicate: report.pdf" in console.export_text()
+
+    later = _run(settings, col_b)  # a run over the other folder alone
+    assert _status(later) == {"report": "duplicate"} and not later.failed
+    assert _records(settings)["report"].source_path == str((col_a / "report.pdf").resolve())
+    assert len(_records(settings)) == 1
+    _assert_whole(settings)
+
+
+def test_a_linked_pdf_is_named_by_its_link_and_goes_with_it(  # type: ignore[no-untyped-def]
+        prefect_harness, settings, samples_dir, tmp_path) -> None:
+    elsewhere, folder = tmp_path / "elsewhere", tmp_path / "scanned"
+    elsewhere.mkdir()
+    folder.mkdir()
+    shutil.copy(samples_dir / f"{EARNINGS}.pdf", elsewhere / "q4_release.pdf")
+    link = folder / "linked_report.pdf"
+    link.symlink_to(elsewhere / "q4_release.pdf")
+
+    first = _run(settings, folder)
+
+    assert _status(first) == {"linked_report": "added"}
+    assert _records(settings)["linked_report"].source_path == str(folder.resolve() / link.name)
+    link.unlink()
+    assert _status(_run(settings, folder)) == {"linked_report": "removed"}
+    assert _records(settings) == {} and (elsewhere / "q4_release.pdf").exists()

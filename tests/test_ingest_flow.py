@@ -7,10 +7,14 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from docthrift.models import IngestSummary
 from docthrift.settings import Settings
 from flows.ingest import ingest_documents
+from flows.ingest_summary import describe
+from flows.outcome import FailedOutcome
 from indexes import store
 from tests.index_helpers import chunk_payloads
+from tests.conftest import DEV_DATA, needs_dev_data
 
 
 def _run(settings: Settings, *paths: Path, force: bool = False):  # type: ignore[no-untyped-def]
@@ -73,7 +77,11 @@ def test_payload_carries_metadata_and_pages(prefect_harness, settings, corpus) -
 def test_bad_files_fail_alone_and_leave_nothing(prefect_harness, settings, corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
     (corpus / "notes.pdf").write_text("this is a text file with a .pdf name")
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
-    summary = _run(settings, corpus)
+    with pytest.raises(FailedOutcome) as failed:  # called directly, the run's failure raises
+        _run(settings, corpus)
+    summary = failed.value.result
+    assert isinstance(summary, IngestSummary)
+    assert str(failed.value) == describe(summary)
     status = {d.doc_id: d for d in summary.documents}
     assert status["notes"].status == "failed" and "notes.pdf" in (status["notes"].error or "")
     assert "not a PDF" in (status["notes"].error or "")
@@ -89,3 +97,35 @@ def test_missing_path_is_a_clear_error(prefect_harness, settings, tmp_path) -> N
 
     with pytest.raises(ExtractionError, match="no such file"):
         _run(settings, tmp_path / "nowhere" / "*.pdf")
+
+
+@needs_dev_data
+def test_damaged_copies_fail_or_are_indexed_with_warnings(prefect_harness, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    from docthrift.cli_views import print_ingest_summary
+
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    data = (DEV_DATA / "pdfs" / "AMCOR_2023Q4_EARNINGS.pdf").read_bytes()
+    (folder / "amcor_half.pdf").write_bytes(data[: len(data) // 2])  # glyph codes only
+    (folder / "amcor_90.pdf").write_bytes(data[: len(data) * 9 // 10])  # pages 1-6 lost
+
+    summary = _run(settings, folder)
+
+    by_id = {d.doc_id: d for d in summary.documents}
+    assert by_id["amcor_half"].status == "failed"
+    assert "14 of 14 pages have unreadable text" in (by_id["amcor_half"].error or "")
+    flagged = by_id["amcor_90"]
+    assert flagged.status == "added" and flagged.needs_ocr == []
+    assert any("pages 1-6 came back empty" in w for w in flagged.warnings), flagged.warnings
+    shown = {d["doc_id"]: d for d in summary.to_json()["documents"]}  # type: ignore[attr-defined]
+    assert shown["amcor_90"]["warnings"] == flagged.warnings
+    record = store.get_index(settings).get_document("amcor_90")
+    assert record is not None and record.warnings == flagged.warnings
+    assert _points(settings, "amcor_half") == []
+    texts = [p["text"] for p in _points(settings, "amcor_90")]
+    assert texts and not any(ch < " " and ch not in "\n\r\t" for t in texts for ch in t)
+    console = Console(record=True, width=200)
+    print_ingest_summary(console, summary)
+    assert "warning: amcor_90.pdf: pages 1-6 came back empty" in console.export_text()
