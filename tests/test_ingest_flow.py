@@ -11,15 +11,17 @@ from docthrift.models import IngestSummary
 from docthrift.settings import Settings
 from flows.ingest import ingest_documents
 from flows.ingest_summary import describe
-from flows.outcome import FailedOutcome
+from flows.outcome import FailedOutcome, result_of
 from indexes import store
 from tests.index_helpers import chunk_payloads
 from tests.conftest import DEV_DATA, needs_dev_data
 
 
 def _run(settings: Settings, *paths: Path, force: bool = False):  # type: ignore[no-untyped-def]
-    return ingest_documents([str(p) for p in paths], overrides={
-        "home": str(settings.home), "collection": settings.collection}, force=force)
+    state = ingest_documents([str(p) for p in paths], overrides={
+        "home": str(settings.home), "collection": settings.collection}, force=force,
+        return_state=True)
+    return result_of(state, IngestSummary)  # a run with failed documents still has its summary
 
 
 def _points(settings: Settings, doc_id: str) -> list[dict]:

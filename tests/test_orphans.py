@@ -88,9 +88,9 @@ def _assert_gone(servers: list[int]) -> None:
 
 
 def _flow_run_states(home: Path) -> dict[str, str]:
-    """Flow run name → state type, from the ephemeral server's database."""
+    """Flow run id → state type, from the ephemeral server's database (names can repeat)."""
     with sqlite3.connect(home / "prefect" / "prefect.db") as db:
-        return dict(db.execute("SELECT name, state_type FROM flow_run").fetchall())
+        return dict(db.execute("SELECT id, state_type FROM flow_run").fetchall())
 
 
 def test_a_killed_ingest_takes_its_prefect_server_along(  # type: ignore[no-untyped-def]
