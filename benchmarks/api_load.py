@@ -57,7 +57,7 @@ def main() -> None:
                  "What are the main risk factors?", "How much cash did operations generate?",
                  "Who is the largest customer?", "What guidance was given for next year?"]
     if args.pdfs is None and not existing:
-        from docthrift.samples import generate_samples
+        from samples.generate import generate_samples
 
         args.pdfs = home / "samples"
         generate_samples(args.pdfs)

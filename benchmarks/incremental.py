@@ -70,7 +70,7 @@ def change_one(pdf: Path) -> None:
 
 def warm_model(cache: Path) -> None:
     """Export the embedding model into the shared cache once, outside the timings."""
-    from docthrift.settings import Settings
+    from core.settings import Settings
     from indexes.embeddings import load_embedder
 
     load_embedder(Settings().embedding_backend, cache).embed(["warm up"])

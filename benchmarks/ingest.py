@@ -27,7 +27,7 @@ from benchmarks.common import DEV, dev_questions  # noqa: E402
 
 
 def docthrift_pipeline(pdfs: list[Path], backend: str, home: Path) -> tuple[dict[str, float], int, int, object]:
-    from docthrift.settings import load_settings
+    from core.settings import load_settings
     from extractors.chunking import chunk_document
     from extractors.pdf import extract_document
     from flows.ingest import fingerprint_of
@@ -111,7 +111,7 @@ def naive_pipeline(pdfs: list[Path], home: Path) -> tuple[dict[str, float], int,
 
 
 def naive_recall(index: object, model: object, budget: int) -> tuple[float, float]:
-    from docthrift.tokens import count_tokens
+    from core.tokens import count_tokens
     from evals.scoring import evidence_hit_all
 
     hits, tokens = [], []
@@ -152,7 +152,7 @@ def docthrift_recall(settings: object, backend: str, budget: int) -> tuple[float
 _OPEN = """
 import time
 started = time.perf_counter()
-from docthrift.settings import load_settings
+from core.settings import load_settings
 from indexes import store
 imported = time.perf_counter()
 index = store.get_index(load_settings(home={home!r}))
@@ -192,7 +192,7 @@ def main() -> None:
     pdfs = sorted(args.pdf_dir.glob("*.pdf"))[: args.limit or None]
     with tempfile.TemporaryDirectory() as scratch:
         home = args.home or scratch
-        from docthrift.settings import Settings
+        from core.settings import Settings
 
         args.backend = args.backend or Settings().embedding_backend
         print(f"docthrift pipeline ({args.backend}) on {len(pdfs)} PDFs:")

@@ -26,10 +26,10 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="list the questions missed")
     args = parser.parse_args()
 
-    from docthrift.answering import answer_question
+    from answering.answering import answer_question
     from docthrift.runtime import prepare_environment
-    from docthrift.service import make_service
-    from docthrift.settings import load_settings
+    from answering.service import make_service
+    from core.settings import load_settings
     from evals.scoring import evidence_hit_all, evidence_hit_any
 
     settings = load_settings(home=args.home)

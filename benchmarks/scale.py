@@ -55,7 +55,7 @@ def _words(rng: np.random.Generator) -> list[str]:
 
 def write_corpus(folder: Path, size: int, seed: int = 7) -> dict[str, Any]:
     """Write ``size`` synthetic chunks; return timings and what the queries need."""
-    from docthrift.models import Chunk, Document, DocumentMetadata
+    from core.models import Chunk, Document, DocumentMetadata
     from indexes.edge_store import EdgeIndex, EdgeShards
     from indexes.records import document_record
     from indexes.sparse import SparseVector

@@ -4,7 +4,7 @@ The server builds one QueryService (so one Qdrant client) for its life: local mo
 process hold a storage folder. Ingestion started through the API runs in this process, on
 the same client, over the configured source folder only; no request names a path. With a
 schedule, the API process also runs the ingestion deployment's scheduled flow runs
-(``docthrift/scheduler.py``); one ingestion runs at a time, whoever started it.
+(``flows/scheduler.py``); one ingestion runs at a time, whoever started it.
 
 Every request passes :class:`~docthrift.api_guard.RequestGuard` first (the key, then the body
 size), and every error, the framework's own included, answers ``{"error": "..."}``.
@@ -26,31 +26,32 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from docthrift.answering import QueryService, answer_question
+from answering.answering import QueryService, answer_question
 from docthrift.api_guard import RequestGuard
 from docthrift.api_runs import IngestRun, IngestRuns
-from docthrift.errors import (
+from core.errors import (
     AnswerError,
     ConfigError,
     DatasetError,
     DocthriftError,
+    DocumentNotFoundError,
     ExtractionError,
     IndexingError,
     RetrievalError,
 )
-from docthrift.models import Answer
-from docthrift.settings import Settings
-from docthrift.validation import MAX_BUDGET, MIN_BUDGET, check_question
+from core.models import Answer
+from core.settings import Settings
+from core.validation import MAX_BUDGET, MIN_BUDGET, check_question
 
 if TYPE_CHECKING:
-    from docthrift.scheduler import IngestSchedule
+    from flows.scheduler import IngestSchedule
 
 log = logging.getLogger(__name__)
 
 # A configuration the server lacks (no source folder) is the server's state, not the
 # request's fault: 503, with the reason.
-_STATUS = {RetrievalError: 400, ExtractionError: 400, DatasetError: 400, ConfigError: 503,
-           AnswerError: 502, IndexingError: 503}
+_STATUS = {DocumentNotFoundError: 404, RetrievalError: 400, ExtractionError: 400,
+           DatasetError: 400, ConfigError: 503, AnswerError: 502, IndexingError: 503}
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 
 
@@ -78,12 +79,12 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        from docthrift.service import make_service
+        from answering.service import make_service
 
         state["service"] = service or make_service(settings)
         scheduler = None
         if schedule is not None:
-            from docthrift.scheduler import ScheduledIngestion
+            from flows.scheduler import ScheduledIngestion
 
             scheduler = ScheduledIngestion(settings, schedule, run_lock)
             await asyncio.to_thread(scheduler.start)  # Prefect's sync client, off the loop
@@ -122,7 +123,7 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
         svc: QueryService = state["service"]
         record = svc.index.get_document(doc_id)
         if record is None:
-            raise HTTPException(404, f"{doc_id}: no such document in the index")
+            raise DocumentNotFoundError(doc_id, hint="")
         return runs.client_record(record)
 
     @app.post("/v1/ingest", dependencies=bearer, status_code=202)
@@ -145,8 +146,6 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DocthriftError)
     async def docthrift_error(_: Request, exc: DocthriftError) -> JSONResponse:
         status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
-        if isinstance(exc, RetrievalError) and "no such document" in str(exc):
-            status = 404
         return JSONResponse({"error": str(exc)}, status_code=status)
 
     @app.exception_handler(StarletteHTTPException)

@@ -18,9 +18,9 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from docthrift.errors import ConfigError, disk_full_message
-from docthrift.models import DocumentRecord, IngestSummary
-from docthrift.settings import Settings
+from core.errors import ConfigError, disk_full_message
+from core.models import DocumentRecord, IngestSummary
+from core.settings import Settings
 from flows.outcome import FailedOutcome
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class IngestRuns:
     def _create(self, source: Path) -> tuple[Any, Any]:
         from prefect.client.orchestration import get_client
 
-        from docthrift.prefect_runtime import owner_labels
+        from flows.prefect_runtime import owner_labels
         from flows.ingest import ingest_documents
 
         flow = ingest_documents.with_options(persist_result=True)  # the summary outlives us

@@ -18,11 +18,11 @@ from rich.console import Console
 from docthrift.cli_support import check_schedule as _check_schedule
 from docthrift.cli_support import doc_summary as _doc_summary
 from docthrift.cli_support import prefect_run as _prefect_run
-from docthrift.errors import DocthriftError
-from docthrift.settings import Settings, load_settings
+from core.errors import DocthriftError, DocumentNotFoundError
+from core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from docthrift.models import DocumentRecord
+    from core.models import DocumentRecord
 
 app = typer.Typer(
     name="docthrift",
@@ -86,8 +86,8 @@ def ingest(
     """
     settings = _settings(home, verbose, quiet_failures=True)
     from docthrift.cli_progress import ingest_progress
-    from docthrift.models import IngestSummary
-    from docthrift.prefect_runtime import owned
+    from core.models import IngestSummary
+    from flows.prefect_runtime import owned
     from flows.deployments import run_overrides
     from flows.ingest import ingest_documents
     from flows.outcome import result_of
@@ -135,7 +135,7 @@ def show(
 
     record = store.get_index(settings).get_document(doc_id)
     if record is None:
-        raise DocthriftError(f"{doc_id}: no such document in the index; see 'docthrift docs'")
+        raise DocumentNotFoundError(doc_id)
     if as_json:
         _print_json(record.model_dump())
         return
@@ -151,13 +151,13 @@ def demo(
 ) -> None:
     """Generate sample reports, ingest them, and answer sample questions (no API key needed)."""
     settings = _settings(home)
-    from docthrift.answering import answer_question
+    from answering.answering import answer_question
     from docthrift.cli_progress import ingest_progress
     from docthrift.cli_views import print_answer, print_documents, print_ingest_summary
-    from docthrift.models import IngestSummary
-    from docthrift.prefect_runtime import owned
-    from docthrift.samples import generate_samples
-    from docthrift.service import make_service
+    from core.models import IngestSummary
+    from flows.prefect_runtime import owned
+    from samples.generate import generate_samples
+    from answering.service import make_service
     from flows.deployments import run_overrides
     from flows.ingest import ingest_documents
     from flows.outcome import result_of
@@ -195,9 +195,9 @@ def ask(
 ) -> None:
     """Answer a question from only the relevant sections, and say what it cost."""
     settings = _settings(home)
-    from docthrift.answering import answer_question
-    from docthrift.service import make_service
-    from docthrift.validation import check_question
+    from answering.answering import answer_question
+    from answering.service import make_service
+    from core.validation import check_question
 
     check_question(question, budget, settings)
     answer = answer_question(make_service(settings), question, doc_id=doc, budget=budget,
@@ -252,7 +252,7 @@ def evaluate(
         raise DocthriftError("--judge needs a model endpoint; set OPENAI_API_KEY "
                              "(and OPENAI_BASE_URL for a non-OpenAI endpoint)")
     from docthrift.cli_progress import eval_progress
-    from docthrift.prefect_runtime import owned
+    from flows.prefect_runtime import owned
     from evals.models import EvalReport
     from flows.deployments import run_overrides
     from flows.evaluate import evaluate_release
@@ -301,7 +301,7 @@ def serve(
     local index, which one process holds).
     """
     settings = _settings(home, source=source)
-    from docthrift.scheduler import IngestSchedule
+    from flows.scheduler import IngestSchedule
 
     schedule = None
     if schedule_cron is not None or schedule_interval is not None:
@@ -312,8 +312,8 @@ def serve(
     import uvicorn
 
     from docthrift.api import create_app
-    from docthrift.prefect_runtime import start_prefect
-    from docthrift.service import make_service
+    from flows.prefect_runtime import start_prefect
+    from answering.service import make_service
 
     # Before the server starts, so that what stops it (the index held by another process,
     # say) is one line, not a failed start-up with its traceback.

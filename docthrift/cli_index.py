@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from docthrift.errors import DocthriftError
+from core.errors import DocthriftError
 
 index_app = typer.Typer(
     name="index",

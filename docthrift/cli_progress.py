@@ -1,4 +1,4 @@
-"""Progress bars for ingestion and evaluation, fed by :mod:`docthrift.progress` events."""
+"""Progress bars for ingestion and evaluation, fed by :mod:`core.progress` events."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from docthrift import progress
+from core import progress
 
 
 @contextmanager

@@ -6,16 +6,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from docthrift.errors import DocthriftError, disk_full_message
-from docthrift.models import DocumentRecord
-from docthrift.settings import Settings
+from core.errors import DocthriftError, disk_full_message
+from core.models import DocumentRecord
+from core.settings import Settings
 
 
 @contextmanager
 def prefect_run(settings: Settings) -> Iterator[None]:
-    """Start Prefect for flow runs here (see :mod:`docthrift.prefect_runtime`), and say so
+    """Start Prefect for flow runs here (see :mod:`flows.prefect_runtime`), and say so
     plainly when they end on a full disk."""
-    from docthrift.prefect_runtime import start_prefect
+    from flows.prefect_runtime import start_prefect
 
     try:
         start_prefect()

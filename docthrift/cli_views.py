@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from docthrift.models import DocumentRecord, IngestSummary
+from core.models import DocumentRecord, IngestSummary
 
 _STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "duplicate": "dim",
                  "removed": "yellow", "failed": "red"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from docthrift.settings import Settings
+from core.settings import Settings
 
 
 def prepare_environment(settings: Settings, *, verbose: bool = False,

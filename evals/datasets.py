@@ -25,7 +25,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from docthrift.errors import DatasetError
+from core.errors import DatasetError
 from evals.models import EvalQuestion
 
 CANONICAL_FIELDS = ("id", "question", "answer", "doc_id", "evidence_pages", "answer_type")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from docthrift.llm import LLM, Usage
+from core.llm import LLM, Usage
 
 JUDGE_INSTRUCTIONS = (
     "You are a judge. Compare a model's answer to a question about a business document with "
@@ -40,7 +40,7 @@ def judge_answer(llm: LLM, question: str, gold: str, answer: str) -> tuple[bool,
         The verdict and the judge's own token usage (every call it made).
 
     Raises:
-        docthrift.errors.AnswerError: The endpoint failed or twice sent an unusable reply.
+        core.errors.AnswerError: The endpoint failed or twice sent an unusable reply.
     """
     messages = [
         {"role": "system", "content": JUDGE_INSTRUCTIONS},

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
-from docthrift.models import Frozen
+from core.models import Frozen
 
 
 class EvalQuestion(Frozen):

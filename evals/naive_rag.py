@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pymupdf
 
-from docthrift.errors import DatasetError
-from docthrift.models import DocumentRecord
-from docthrift.prompting import context_block
-from docthrift.tokens import count_tokens
+from core.errors import DatasetError
+from core.models import DocumentRecord
+from core.prompting import context_block
+from core.tokens import count_tokens
 from indexes.backend import Index, Passage
 from indexes.embeddings import Embedder
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from docthrift.models import DocumentRecord
+from core.models import DocumentRecord
 from evals.gate import Thresholds, check_gate
 from evals.models import (
     EvalQuestion,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from docthrift.prompting import says_not_in_context
+from core.prompting import says_not_in_context
 
 
 def evidence_hit_all(gold_pages: Iterable[int], cited_pages: Iterable[int]) -> bool:

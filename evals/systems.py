@@ -17,11 +17,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from docthrift.answering import QueryService, answer_question
-from docthrift.errors import ConfigError
-from docthrift.llm import LLM, Usage, cost_usd
-from docthrift.models import DocumentRecord
-from docthrift.prompting import metadata_header, prompt_tokens, render_context, render_messages
+from answering.answering import QueryService, answer_question
+from core.errors import ConfigError
+from core.llm import LLM, Usage, cost_usd
+from core.models import DocumentRecord
+from core.prompting import metadata_header, prompt_tokens, render_context, render_messages
 from evals.judge import judge_answer
 from evals.models import EvalQuestion, SystemAnswer
 from evals.naive_rag import naive_context

@@ -12,8 +12,8 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from docthrift.models import Chunk, Document, Section, Table, chunk_id
-from docthrift.tokens import count_many, count_tokens, encoding
+from core.models import Chunk, Document, Section, Table, chunk_id
+from core.tokens import count_many, count_tokens, encoding
 
 CHUNKER_VERSION = "chunker-2"
 # A cut is moved back to the last sentence end when one lies in the last part of the chunk.

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from docthrift.llm import LLM, Usage
-from docthrift.models import Document
-from docthrift.tokens import truncate_to_tokens
+from core.llm import LLM, Usage
+from core.models import Document
+from core.tokens import truncate_to_tokens
 
 log = logging.getLogger(__name__)
 

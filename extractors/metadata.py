@@ -18,7 +18,7 @@ from pathlib import PurePath
 
 import pymupdf
 
-from docthrift.models import DocType, DocumentMetadata
+from core.models import DocType, DocumentMetadata
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
-"""Read a PDF file into a :class:`~docthrift.models.Document`.
+"""Read a PDF file into a :class:`~core.models.Document`.
 
 The steps: read the bytes, open them with PyMuPDF (refusing what is not a readable PDF
-with an :class:`~docthrift.errors.ExtractionError` that says why and what to do), take each
+with an :class:`~core.errors.ExtractionError` that says why and what to do), take each
 page's plain text, flag pages that need OCR, then build the sections, tables and metadata.
 """
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pymupdf
 
-from docthrift.errors import ExtractionError
-from docthrift.models import Document
-from docthrift.paths import shown
+from core.errors import ExtractionError
+from core.models import Document
+from core.paths import shown
 from extractors.layout import PageLayout, read_layout
 from extractors.metadata import extract_metadata
 from extractors.readability import pages_phrase, readable_line, readable_text

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import pymupdf
 
-from docthrift.models import PageText, Section
+from core.models import PageText, Section
 from extractors.layout import (
     NOTE_STYLE,
     Heading,

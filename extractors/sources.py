@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from docthrift.errors import ExtractionError
-from docthrift.models import DocumentRecord
-from docthrift.paths import shown
+from core.errors import ExtractionError
+from core.models import DocumentRecord
+from core.paths import shown
 from extractors.pdf import doc_id_from_path
 
 # Bump when extraction output changes for the same bytes: indexed documents are redone.
@@ -48,7 +48,7 @@ class PlannedFile:
 
     @property
     def source_path(self) -> str:
-        """The path as stored in the document's record (see :func:`docthrift.paths.shown`)."""
+        """The path as stored in the document's record (see :func:`core.paths.shown`)."""
         return shown(self.path)
 
     @property

@@ -26,7 +26,7 @@ import re
 
 import pymupdf
 
-from docthrift.models import Section, Table
+from core.models import Section, Table
 from extractors.table_headers import region_grids
 from extractors.table_layout import (
     Grid,

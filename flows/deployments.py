@@ -11,7 +11,7 @@ Prefect server but not an index never run each other's schedules.
 Three ways to execute their runs, by where the index lives:
 
 - local Qdrant (the default): in the API process, ``docthrift serve --schedule-*``
-  (``docthrift/scheduler.py``), since one process holds a local storage folder;
+  (``flows/scheduler.py``), since one process holds a local storage folder;
 - a Qdrant server: :func:`serve_deployments` (``docthrift schedule``), a Prefect Runner that
   starts each run in a subprocess, or :func:`deploy_to_pool` and :func:`start_worker`
   (``docthrift worker``) for several machines sharing a process work pool.
@@ -27,9 +27,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from docthrift.errors import ConfigError
-from docthrift.llm import LLM_LIMIT
-from docthrift.settings import Settings
+from core.errors import ConfigError
+from core.llm import LLM_LIMIT
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment

@@ -13,10 +13,10 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from docthrift import progress
-from docthrift.errors import DatasetError
-from docthrift.models import DocumentRecord, IngestSummary
-from docthrift.settings import Settings, load_settings
+from core import progress
+from core.errors import DatasetError
+from core.models import DocumentRecord, IngestSummary
+from core.settings import Settings, load_settings
 from evals.datasets import load_dataset, restrict
 from evals.gate import Thresholds
 from evals.models import EvalQuestion, EvalReport, SystemAnswer
@@ -68,7 +68,7 @@ def check_index(questions: list[EvalQuestion], settings: Settings) -> list[Docum
 def build_naive_store(records: list[DocumentRecord], pdfs: dict[str, Path],
                       settings: Settings) -> int:
     """Index the documents the naive way, once per document version."""
-    from docthrift.service import make_service
+    from answering.service import make_service
     from evals.naive_rag import ensure_indexed
 
     service = make_service(settings)
@@ -85,8 +85,8 @@ def build_naive_store(records: list[DocumentRecord], pdfs: dict[str, Path],
 def answer_questions(spec: SystemSpec, questions: list[EvalQuestion], settings: Settings,
                      judge: bool) -> list[SystemAnswer]:
     """Run one system over every question."""
-    from docthrift.llm import make_llm
-    from docthrift.service import make_service
+    from core.llm import make_llm
+    from answering.service import make_service
     from evals.systems import Runner
 
     runner = Runner(service=make_service(settings), budget=settings.budget_tokens,

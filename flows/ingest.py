@@ -27,11 +27,11 @@ from prefect.context import TaskRunContext
 from prefect.tasks import exponential_backoff
 from prefect.transactions import get_transaction
 
-from docthrift import progress
-from docthrift.errors import DocthriftError, ExtractionError
-from docthrift.models import Chunk, Document, DocumentRecord, DocumentResult, IngestSummary
-from docthrift.paths import shown
-from docthrift.settings import Settings, load_settings
+from core import progress
+from core.errors import DocthriftError, ExtractionError
+from core.models import Chunk, Document, DocumentRecord, DocumentResult, IngestSummary
+from core.paths import shown
+from core.settings import Settings, load_settings
 from extractors.chunking import CHUNKER_VERSION, chunk_document
 from extractors.pdf import extract_document
 from extractors.sources import (
@@ -137,7 +137,7 @@ def enrich(document: Document, settings: Settings) -> tuple[Document, int, float
 
     Returns the document, the tokens spent and their cost (None when the model has no price).
     """
-    from docthrift.llm import DEFAULT_PRICES, cost_usd, make_llm
+    from core.llm import DEFAULT_PRICES, cost_usd, make_llm
     from extractors.enrichment import enrich_document
 
     enriched, usage = enrich_document(document, make_llm(settings), settings.cache_dir)

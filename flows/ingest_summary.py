@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from docthrift.models import DocumentResult, IngestSummary
+from core.models import DocumentResult, IngestSummary
 
 STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "failed")
 # The error comes right after the status, so a failure's reason is on screen in the UI.

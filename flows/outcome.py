@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from prefect.client.schemas.objects import State
 from prefect.states import Completed, Failed
 
-from docthrift.errors import DocthriftError
+from core.errors import DocthriftError
 
 T = TypeVar("T")
 

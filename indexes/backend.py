@@ -3,7 +3,7 @@
 Two backends implement :class:`Index`: Qdrant Edge in-process under ``DOCTHRIFT_HOME`` (the
 default, :mod:`indexes.edge_store`) and a Qdrant server through qdrant-client
 (:mod:`indexes.server_store`). Callers get one from :func:`indexes.store.get_index` and never
-see the engine: records are :class:`~docthrift.models.DocumentRecord`, sparse vectors
+see the engine: records are :class:`~core.models.DocumentRecord`, sparse vectors
 :class:`~indexes.sparse.SparseVector`, hits and chunks the small types below.
 
 The write order that keeps every document whole lives here, once, for both engines:
@@ -29,8 +29,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from docthrift.errors import IndexingError
-from docthrift.models import Chunk, Document, DocumentRecord
+from core.errors import IndexingError
+from core.models import Chunk, Document, DocumentRecord
 from indexes.schema import UPSERT_BATCH, chunk_fields, document_fields, point_id
 from indexes.sparse import SparseVector
 

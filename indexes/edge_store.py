@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import qdrant_edge as qe
 
-from docthrift.errors import IndexingError
+from core.errors import DocumentNotFoundError, IndexingError
 from indexes.backend import Fusion, Hit, Index, Part, Passage, StoredChunk, StoredPoint
 from indexes.embeddings import DIMENSIONS
 from indexes.schema import (
@@ -226,7 +226,7 @@ class EdgeIndex(Index):
         found = self._chunks.retrieve([record_id(doc_id)], with_payload=[RECORD_JSON],
                                       with_vector=False)
         if not found or not found[0].payload:
-            raise IndexingError(f"{doc_id}: no such document in the index")
+            raise DocumentNotFoundError(doc_id, hint="")
         self._put_record(doc_id, {**json.loads(found[0].payload[RECORD_JSON]), **fields})
 
     def _drop_chunks(self, doc_id: str, keep: str | None) -> None:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from docthrift.errors import ConfigError
+from core.errors import ConfigError
 from indexes.onnx_export import ensure_onnx_model, import_onnxruntime
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docthrift.errors import IndexingError
+from core.errors import IndexingError
 from indexes.backend import Part, StoredPoint
 from indexes.schema import DENSE, SPARSE, VERSION, documents_collection, passages_collection
 from indexes.sparse import SparseVector

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docthrift.errors import ConfigError
+from core.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 

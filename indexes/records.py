@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from docthrift.models import Chunk, Document, DocumentRecord, OutlineEntry
-from docthrift.tokens import count_tokens
+from core.models import Chunk, Document, DocumentRecord, OutlineEntry
+from core.tokens import count_tokens
 
 
 def version_key(doc_id: str, sha256: str, fingerprint: str) -> str:

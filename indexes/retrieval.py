@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from docthrift.errors import RetrievalError
-from docthrift.models import ContextPiece, DocumentRecord, RetrievedContext
-from docthrift.tokens import count_tokens
+from core.errors import DocumentNotFoundError, RetrievalError
+from core.models import ContextPiece, DocumentRecord, RetrievedContext
+from core.tokens import count_tokens
 from indexes.backend import Fusion, Hit, Index
 from indexes.catalog import StoredChunk, document_chunks
 from indexes.embeddings import Embedder
@@ -163,7 +163,8 @@ def retrieve(index: Index, embedder: Embedder, question: str, *, doc_id: str | N
     stay readable); without ``records`` it reads them and holds that itself.
 
     Raises:
-        RetrievalError: the named document is not indexed, or the index is empty.
+        DocumentNotFoundError: the named document is not indexed.
+        RetrievalError: the index is empty.
     """
     with index.reading():
         return _retrieve(index, embedder, question, doc_id, options,
@@ -175,7 +176,7 @@ def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | Non
     by_id = {r.doc_id: r for r in records}
     if doc_id is not None:
         if doc_id not in by_id:
-            raise RetrievalError(f"{doc_id}: no such document in the index; see 'docthrift docs'")
+            raise DocumentNotFoundError(doc_id)
         doc_ids, reason = [doc_id], "document named by the caller"
     else:
         if not records:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from docthrift.models import DocumentRecord
+from core.models import DocumentRecord
 
 # First words of company names too common to identify a company on their own.
 _GENERIC_WORDS = frozenset(

@@ -2,7 +2,7 @@
 
 A chunk point has two named vectors, ``dense`` (all-MiniLM-L6-v2, 384, cosine) and ``sparse``
 (BM25 weights, IDF applied by the engine), and the payload of :func:`chunk_payload`. A record
-point carries a :class:`docthrift.models.DocumentRecord` and no vector; a naive-rag passage one
+point carries a :class:`core.models.DocumentRecord` and no vector; a naive-rag passage one
 unnamed dense vector. Point ids are uuid5, so writing the same thing twice rewrites one point.
 """
 
@@ -11,15 +11,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from docthrift.models import ID_NAMESPACE, Chunk, Document, DocumentMetadata, DocumentRecord
+from core.models import ID_NAMESPACE, Chunk, Document, DocumentMetadata, DocumentRecord
 
 DENSE = "dense"
 SPARSE = "sparse"
 VERSION = "doc_version"
 UPSERT_BATCH = 256
 # Fields a Qdrant server indexes for filters (the embedded index indexes the ones it filters on).
-KEYWORD_FIELDS = ("doc_id", "doc_sha256", VERSION, "kind", "company_key", "doc_type",
-                  "fiscal_period")
+KEYWORD_FIELDS = ("doc_id", "doc_sha256", VERSION, "kind", "doc_type", "fiscal_period")
 INTEGER_FIELDS = ("fiscal_year", "page_start", "page_end")
 # What a chunk carries back to retrieval (no vectors): see indexes.backend.StoredChunk.
 CATALOG_FIELDS = ["doc_id", "position", "section", "page_start", "page_end", "kind", "text",
@@ -27,7 +26,7 @@ CATALOG_FIELDS = ["doc_id", "position", "section", "page_start", "page_end", "ki
 PASSAGE_FIELDS = ("doc_id", "sha256")
 # What every chunk's payload repeats from its document, for filters on a server: the embedded
 # index keeps these once, in the record (see indexes.edge_store).
-DOCUMENT_FIELDS = frozenset({"doc_sha256", "company_key", *DocumentMetadata().payload()})
+DOCUMENT_FIELDS = frozenset({"doc_sha256", *DocumentMetadata().payload()})
 
 
 def documents_collection(collection: str) -> str:
@@ -78,10 +77,7 @@ def chunk_fields(chunk: Chunk, version: str) -> dict[str, Any]:
 
 def document_fields(sha256: str, meta: DocumentMetadata) -> dict[str, Any]:
     """The part of a chunk's payload that comes from its document (:data:`DOCUMENT_FIELDS`)."""
-    from extractors.metadata import normalize_company
-
-    return {"doc_sha256": sha256, **meta.payload(),
-            "company_key": normalize_company(meta.company) if meta.company else None}
+    return {"doc_sha256": sha256, **meta.payload()}
 
 
 def record_fields(record: DocumentRecord) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 from qdrant_client import QdrantClient, models
 
-from docthrift.errors import IndexingError
-from docthrift.models import DocumentRecord
+from core.errors import IndexingError
+from core.models import DocumentRecord
 from indexes.backend import Fusion, Hit, Index, Part, Passage, StoredChunk, StoredPoint
 from indexes.embeddings import DIMENSIONS
 from indexes.schema import (

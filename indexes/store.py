@@ -29,8 +29,8 @@ import atexit
 import threading
 from pathlib import Path
 
-from docthrift.errors import IndexingError
-from docthrift.settings import Settings
+from core.errors import IndexingError
+from core.settings import Settings
 from indexes.backend import Index
 
 _INDEXES: dict[tuple[str, str], Index] = {}

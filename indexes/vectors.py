@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from docthrift.models import Chunk
+from core.models import Chunk
 from indexes.embeddings import Embedder
 from indexes.sparse import SparseVector, document_vector
 

@@ -41,7 +41,7 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
     """The bundled all-MiniLM-L6-v2 on the default backend, loaded once."""
-    from docthrift.settings import Settings
+    from core.settings import Settings
     from indexes.embeddings import load_embedder
 
     return load_embedder(Settings().embedding_backend, CACHE)
@@ -50,7 +50,7 @@ def embedder():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Settings with a fresh home, embedded index folder and collection for this test."""
-    from docthrift.settings import load_settings
+    from core.settings import load_settings
     from indexes import store
 
     made = load_settings(home=tmp_path / "home", collection=f"t{uuid.uuid4().hex[:10]}")
@@ -77,7 +77,7 @@ def llm_server(fake_llm):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def samples_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generated sample reports (the demo's data)."""
-    from docthrift.samples import generate_samples
+    from samples.generate import generate_samples
 
     folder = tmp_path_factory.mktemp("samples")
     generate_samples(folder)

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from docthrift.models import Chunk, Document, DocumentRecord
-from docthrift.settings import Settings
+from core.models import Chunk, Document, DocumentRecord
+from core.settings import Settings
 from indexes import store
 from indexes.sparse import SparseVector
 

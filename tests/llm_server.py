@@ -13,7 +13,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from docthrift.tokens import count_tokens
+from core.tokens import count_tokens
 
 Responder = Callable[[dict[str, Any]], str]
 

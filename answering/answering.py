@@ -1,0 +1,167 @@
+"""Answer a question with the cheapest rung of the escalation ladder that works.
+
+1. ``metadata``: a question about a document-level field is answered from the extracted
+   metadata, with zero context tokens.
+2. ``retrieval``: context at the budget; the model answers or says, in a fixed form, that the
+   context does not contain the answer.
+3. ``wider``: on that, one wider retrieval (larger budget, more neighbours, larger sections).
+4. ``full-document``: the whole document(s), only when enabled in settings.
+
+With no model configured the answer is ``extractive`` (the most relevant sentences of the
+context, labelled as such), and ``retrieve_only`` returns the context alone.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+from answering.extractive import extractive_answer
+from core.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
+from answering.metadata_answers import answer_from_metadata
+from core.models import (
+    Answer,
+    AnswerUsage,
+    Citation,
+    DocumentRecord,
+    RetrievedContext,
+    RouteStep,
+)
+from core.prompting import (
+    metadata_header,
+    render_context,
+    render_messages,
+    says_not_in_context,
+)
+from answering.whole_document import WholeContext, whole_document_context
+from indexes.backend import Index
+from indexes.embeddings import Embedder
+from indexes.retrieval import RetrievalOptions, retrieve
+from indexes.routing import route_question
+
+
+@dataclass
+class QueryService:
+    """What answering needs, built once at an edge (a CLI command, the API's start)."""
+
+    index: Index
+    embedder: Embedder
+    llm: LLM | None
+    options: RetrievalOptions
+    wide_budget: int
+    full_document_fallback: bool = False
+    context_window: int = 128_000
+    prices: dict[str, tuple[float, float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    def records(self) -> list[DocumentRecord]:
+        """Every indexed document's record."""
+        return self.index.list_documents()
+
+    def whole(self, question: str, records: list[DocumentRecord], *,
+              window: int | None = None) -> WholeContext:
+        """The whole documents as one context, cut to the context window (or ``window``)."""
+        return whole_document_context(self.index, question, records,
+                                      window or self.context_window)
+
+
+def baseline_tokens(service: QueryService, question: str, records: list[DocumentRecord]) -> int:
+    """Prompt tokens of the same template with the whole document(s) as context."""
+    return service.whole(question, records).prompt_tokens
+
+
+def _citations(context: RetrievedContext) -> list[Citation]:
+    return [Citation(**p.model_dump(exclude={"position", "score"})) for p in context.pieces]
+
+
+def _scope(question: str, doc_id: str | None,
+           records: list[DocumentRecord]) -> list[DocumentRecord]:
+    by_id = {r.doc_id: r for r in records}
+    if doc_id is not None:
+        return [by_id[doc_id]] if doc_id in by_id else []
+    route = route_question(question, records)
+    return [by_id[d] for d in (route.doc_ids or sorted(by_id))]
+
+
+def answer_question(service: QueryService, question: str, *, doc_id: str | None = None,
+                    budget: int | None = None, retrieve_only: bool = False) -> Answer:
+    """Run the ladder for one question and account for every token it spent.
+
+    The records read at the start name the versions every later read uses; holding
+    ``index.reading()`` keeps those versions readable while an ingestion switches documents.
+    """
+    with service.index.reading():
+        return _answer(service, question, doc_id, budget, retrieve_only)
+
+
+def _answer(service: QueryService, question: str, doc_id: str | None, budget: int | None,
+            retrieve_only: bool) -> Answer:
+    started = time.perf_counter()
+    records = service.records()
+    scope = _scope(question, doc_id, records)
+    options = replace(service.options, budget=budget or service.options.budget)
+    steps: list[RouteStep] = []
+    usage = Usage()
+    mode, text = "none", ""
+    meta = None if retrieve_only else answer_from_metadata(question, scope)
+    if meta is not None:
+        steps.append(RouteStep(step="metadata"))
+        mode, text = "metadata", meta
+        context = RetrievedContext(question=question, doc_ids=[r.doc_id for r in scope],
+                                   route="metadata", budget=options.budget, pieces=[])
+    else:
+        context = retrieve(service.index, service.embedder, question, doc_id=doc_id,
+                           options=options, records=records)
+        if retrieve_only or service.llm is None:
+            steps.append(RouteStep(step="retrieval", context_tokens=context.tokens))
+            if not retrieve_only:
+                mode, text = "extractive", extractive_answer(question, context.pieces)
+        else:
+            mode = "llm"
+            text, context = _ask_with_ladder(service, question, doc_id, options, context, scope,
+                                             steps, usage)
+    cost = cost_usd(usage, service.llm.model, service.prices) if service.llm and usage.calls else (
+        0.0 if not usage.calls else None)
+    return Answer(
+        question=question, answer=text, answer_mode=mode,  # type: ignore[arg-type]
+        route=steps, citations=_citations(context),
+        usage=AnswerUsage(context_tokens=sum(s.context_tokens for s in steps),
+                          prompt_tokens=usage.prompt_tokens,
+                          completion_tokens=usage.completion_tokens,
+                          total_tokens=usage.total_tokens, cost_usd=cost),
+        baseline_tokens=baseline_tokens(service, question, scope),
+        latency_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+
+
+def _ask(service: QueryService, question: str, records: list[DocumentRecord], context_text: str,
+         step: str, context_tokens: int, steps: list[RouteStep], usage: Usage) -> str:
+    assert service.llm is not None
+    reply = service.llm.chat_text(render_messages(question, metadata_header(records), context_text))
+    usage.add(reply.usage)
+    steps.append(RouteStep(step=step, context_tokens=context_tokens,
+                           prompt_tokens=reply.usage.prompt_tokens,
+                           completion_tokens=reply.usage.completion_tokens))
+    return reply.text
+
+
+def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
+                     options: RetrievalOptions, context: RetrievedContext,
+                     scope: list[DocumentRecord], steps: list[RouteStep],
+                     usage: Usage) -> tuple[str, RetrievedContext]:
+    text = _ask(service, question, scope, render_context(context.pieces), "retrieval",
+                context.tokens, steps, usage)
+    if not says_not_in_context(text):
+        return text, context
+    wide = replace(options, budget=max(service.wide_budget, options.budget * 2),
+                   neighbours=options.neighbours + 1,
+                   small_section_tokens=options.small_section_tokens * 2)
+    context = retrieve(service.index, service.embedder, question, doc_id=doc_id, options=wide,
+                       records=scope)
+    text = _ask(service, question, scope, render_context(context.pieces), "wider",
+                context.tokens, steps, usage)
+    if not says_not_in_context(text) or not service.full_document_fallback:
+        return text, context
+    whole = service.whole(question, scope)
+    text = _ask(service, question, scope, whole.text, "full-document", whole.context_tokens,
+                steps, usage)
+    return text, context
