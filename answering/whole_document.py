@@ -33,7 +33,7 @@ from core.prompting import (
 )
 from core.tokens import count_tokens, encoding
 from indexes.backend import Index
-from indexes.catalog import document_chunks
+from indexes.catalog import document_chunks, whole_text
 
 _MAX_CACHED = 128  # a cut holds at most a window of text (about 0.5 MB at 128k tokens)
 _SAFE_CUT = re.compile(r"(?<=[^\W_])\n")  # a line break right after a letter or digit
@@ -120,20 +120,14 @@ def _joined(index: Index, records: list[DocumentRecord]
     spans: list[tuple[str, list[tuple[int, int, int]]]] = []
     offset = 0
     for record in records:
-        stored = document_chunks(index, record.doc_id, record.current_version)
-        chunks = [c for c in stored if c.kind == "text"]
+        text, doc_spans = whole_text(document_chunks(index, record.doc_id, record.current_version))
         pages = list(range(1, (record.page_count or 1) + 1))
         name = record.doc_id if len(records) > 1 else None
         lead = ("\n\n" if parts else "") + context_block(name, "", pages, "")
-        parts.append(lead)
+        parts += [lead, text]
         offset += len(lead)
-        doc_spans = []
-        for number, chunk in enumerate(chunks):
-            piece = chunk.text if number == 0 else "\n" + chunk.text
-            parts.append(piece)
-            offset += len(piece)
-            doc_spans.append((chunk.page_start, chunk.page_end, offset))
-        spans.append((record.doc_id, doc_spans))
+        spans.append((record.doc_id, [(first, last, offset + end) for first, last, end in doc_spans]))
+        offset += len(text)
     return "".join(parts), spans
 
 

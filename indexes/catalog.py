@@ -11,7 +11,7 @@ import threading
 
 from indexes.backend import Index, StoredChunk
 
-__all__ = ["StoredChunk", "document_chunks", "document_text"]
+__all__ = ["StoredChunk", "document_chunks", "whole_text"]
 
 _CACHE: dict[tuple[str, str, str, str], list[StoredChunk]] = {}
 _LOCK = threading.Lock()
@@ -35,6 +35,21 @@ def document_chunks(index: Index, doc_id: str, version: str) -> list[StoredChunk
     return chunks
 
 
-def document_text(chunks: list[StoredChunk]) -> str:
-    """The whole document's text from its text chunks (tables are already in the text)."""
-    return "\n".join(c.text for c in chunks if c.kind == "text")
+def whole_text(chunks: list[StoredChunk]) -> tuple[str, list[tuple[int, int, int]]]:
+    """A document's whole text, the one way it is built: its text chunks in order, one per line
+    (tables are already in the page text, so table chunks are left out).
+
+    Returns:
+        The text, and per text chunk its first page, last page and where it ends in the text.
+    """
+    parts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    end = 0
+    for chunk in chunks:
+        if chunk.kind != "text":
+            continue
+        piece = chunk.text if not parts else "\n" + chunk.text
+        parts.append(piece)
+        end += len(piece)
+        spans.append((chunk.page_start, chunk.page_end, end))
+    return "".join(parts), spans

@@ -17,7 +17,7 @@ from core.errors import DocumentNotFoundError, RetrievalError
 from core.models import ContextPiece, DocumentRecord, RetrievedContext
 from core.tokens import count_tokens
 from indexes.backend import Fusion, Hit, Index
-from indexes.catalog import StoredChunk, document_chunks
+from indexes.catalog import StoredChunk, document_chunks, whole_text
 from indexes.embeddings import Embedder
 from indexes.expansion import expand_query
 from indexes.routing import route_question
@@ -140,13 +140,11 @@ def _whole_documents(index: Index, question: str, doc_ids: list[str], versions: 
     whole-document prompt sends them: cheaper than any selection, never dearer than it."""
     pieces = []
     for doc_id in doc_ids:
-        stored = document_chunks(index, doc_id, versions[doc_id])
-        texts = [c for c in stored if c.kind == "text"]
-        if not texts:
+        text, spans = whole_text(document_chunks(index, doc_id, versions[doc_id]))
+        if not spans:
             continue
-        text = "\n".join(c.text for c in texts)
         pieces.append(ContextPiece(
-            doc_id=doc_id, section="", pages=list(range(1, max(c.page_end for c in texts) + 1)),
+            doc_id=doc_id, section="", pages=list(range(1, max(s[1] for s in spans) + 1)),
             kind="text", text=text, tokens=count_tokens(text), position=0, score=1.0))
     if not pieces or sum(p.tokens for p in pieces) > options.budget:
         return None
