@@ -17,8 +17,9 @@ import time
 from dataclasses import dataclass, field, replace
 
 from answering.extractive import extractive_answer
-from core.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
 from answering.metadata_answers import answer_from_metadata
+from answering.whole_document import WholeContext, whole_document_context
+from core.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
 from core.models import (
     Answer,
     AnswerUsage,
@@ -33,7 +34,6 @@ from core.prompting import (
     render_messages,
     says_not_in_context,
 )
-from answering.whole_document import WholeContext, whole_document_context
 from indexes.backend import Index
 from indexes.embeddings import Embedder
 from indexes.retrieval import RetrievalOptions, retrieve

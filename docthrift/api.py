@@ -27,8 +27,6 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from answering.answering import QueryService, answer_question
-from docthrift.api_guard import RequestGuard
-from docthrift.api_runs import IngestRun, IngestRuns
 from core.errors import (
     AnswerError,
     ConfigError,
@@ -42,6 +40,8 @@ from core.errors import (
 from core.models import Answer
 from core.settings import Settings
 from core.validation import MAX_BUDGET, MIN_BUDGET, check_question
+from docthrift.api_guard import RequestGuard
+from docthrift.api_runs import IngestRun, IngestRuns
 
 if TYPE_CHECKING:
     from flows.scheduler import IngestSchedule

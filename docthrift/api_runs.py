@@ -78,8 +78,8 @@ class IngestRuns:
     def _create(self, source: Path) -> tuple[Any, Any]:
         from prefect.client.orchestration import get_client
 
-        from flows.prefect_runtime import owner_labels
         from flows.ingest import ingest_documents
+        from flows.prefect_runtime import owner_labels
 
         flow = ingest_documents.with_options(persist_result=True)  # the summary outlives us
         with get_client(sync_client=True) as client:

@@ -10,19 +10,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from docthrift.cli_support import check_schedule as _check_schedule
+from core.errors import DocthriftError, DocumentNotFoundError
+from core.settings import load_settings
+from docthrift.cli_options import HomeOption, JsonOption, err, out
+from docthrift.cli_options import settings_for as _settings
 from docthrift.cli_support import doc_summary as _doc_summary
 from docthrift.cli_support import prefect_run as _prefect_run
-from core.errors import DocthriftError, DocumentNotFoundError
-from core.settings import Settings, load_settings
-
-if TYPE_CHECKING:
-    from core.models import DocumentRecord
 
 app = typer.Typer(
     name="docthrift",
@@ -37,27 +34,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
-
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", help="Data folder (default: $DOCTHRIFT_HOME or .docthrift).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-SourceOption = Annotated[Path | None, typer.Option(
-    "--source", help="Folder of PDFs that scheduled ingestion reads "
-    "(default: $DOCTHRIFT_SOURCE_DIR).")]
-
-
-def _settings(home: Path | None, verbose: bool = False, source: Path | None = None,
-              quiet_failures: bool = False) -> Settings:
-    from docthrift.runtime import prepare_environment
-
-    settings = load_settings(home=home, source_dir=source)
-    prepare_environment(settings, verbose=verbose, quiet_failures=quiet_failures)
-    return settings
-
-
 def _absolute(path: str) -> str:
     """``path`` made absolute (glob characters kept), as flow runs store it for reruns."""
     return os.path.abspath(os.path.expanduser(path))
@@ -85,12 +61,12 @@ def ingest(
     bytes under the same name are one document (a duplicate).
     """
     settings = _settings(home, verbose, quiet_failures=True)
-    from docthrift.cli_progress import ingest_progress
     from core.models import IngestSummary
-    from flows.prefect_runtime import owned
+    from docthrift.cli_progress import ingest_progress
     from flows.deployments import run_overrides
     from flows.ingest import ingest_documents
     from flows.outcome import result_of
+    from flows.prefect_runtime import owned
 
     with _prefect_run(settings), ingest_progress(enabled=not as_json and sys.stderr.isatty(),
                                                  console=err):
@@ -152,16 +128,16 @@ def demo(
     """Generate sample reports, ingest them, and answer sample questions (no API key needed)."""
     settings = _settings(home)
     from answering.answering import answer_question
+    from answering.service import make_service
+    from core.models import IngestSummary
     from docthrift.cli_progress import ingest_progress
     from docthrift.cli_views import print_answer, print_documents, print_ingest_summary
-    from core.models import IngestSummary
-    from flows.prefect_runtime import owned
-    from samples.generate import generate_samples
-    from answering.service import make_service
     from flows.deployments import run_overrides
     from flows.ingest import ingest_documents
     from flows.outcome import result_of
+    from flows.prefect_runtime import owned
     from indexes import store
+    from samples.generate import generate_samples
 
     folder = settings.home / "samples"
     files = generate_samples(folder)
@@ -252,11 +228,11 @@ def evaluate(
         raise DocthriftError("--judge needs a model endpoint; set OPENAI_API_KEY "
                              "(and OPENAI_BASE_URL for a non-OpenAI endpoint)")
     from docthrift.cli_progress import eval_progress
-    from flows.prefect_runtime import owned
     from evals.models import EvalReport
     from flows.deployments import run_overrides
     from flows.evaluate import evaluate_release
     from flows.outcome import result_of
+    from flows.prefect_runtime import owned
 
     target = Path(_absolute(str(out_dir or settings.reports_dir / dataset.stem)))
     with _prefect_run(settings), eval_progress(enabled=not as_json and sys.stderr.isatty(),
@@ -279,120 +255,11 @@ def evaluate(
     raise typer.Exit(1 if report.gate.passed is False else 0)
 
 
-@app.command(epilog="Examples:\n\n  DOCTHRIFT_API_KEY=secret docthrift serve --port 8000\n\n"
-             "  docthrift serve --source filings/ --schedule-cron '0 2 * * *'\n\n"
-             "  docthrift serve --source filings/ --schedule-interval 300")
-def serve(
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    home: HomeOption = None,
-    schedule_cron: Annotated[str | None, typer.Option(
-        "--schedule-cron", help="Also ingest the source folder on this cron schedule (UTC), "
-        "in this process.")] = None,
-    schedule_interval: Annotated[float | None, typer.Option(
-        "--schedule-interval", help="Also ingest the source folder every SECONDS, in this "
-        "process.", metavar="SECONDS")] = None,
-    source: SourceOption = None,
-) -> None:
-    """Serve the HTTP API (query, documents, ingest); OpenAPI docs at /docs.
-
-    With a schedule, the server also registers the Prefect deployment of the ingestion flow
-    and runs its scheduled runs itself, on its own index client (the way to schedule with the
-    local index, which one process holds).
-    """
-    settings = _settings(home, source=source)
-    from flows.scheduler import IngestSchedule
-
-    schedule = None
-    if schedule_cron is not None or schedule_interval is not None:
-        schedule = IngestSchedule(cron=schedule_cron, interval=schedule_interval)
-        _check_schedule(settings, schedule.cron, schedule.interval)
-    import signal
-
-    import uvicorn
-
-    from docthrift.api import create_app
-    from flows.prefect_runtime import start_prefect
-    from answering.service import make_service
-
-    # Before the server starts, so that what stops it (the index held by another process,
-    # say) is one line, not a failed start-up with its traceback.
-    service = make_service(settings)
-    start_prefect()
-    # uvicorn shuts down gracefully on SIGTERM, then raises it again: exit through Python
-    # instead, so the index is closed and the ephemeral Prefect server stopped (atexit).
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    uvicorn.run(create_app(settings, service, schedule=schedule), host=host, port=port,
-                log_level="warning")
-
-
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-@app.command(epilog="Examples:\n\n  prefect server start   # in another terminal\n\n"
-             "  export PREFECT_API_URL=http://127.0.0.1:4200/api QDRANT_URL=http://qdrant:6333\n\n"
-             "  docthrift schedule --source filings/ --cron '0 2 * * *'\n\n"
-             "  docthrift schedule --source filings/ --interval 600")
-def schedule(
-    cron: Annotated[str | None, typer.Option(
-        "--cron", help="Cron schedule of the ingestion, UTC (default '0 2 * * *').")] = None,
-    interval: Annotated[float | None, typer.Option(
-        "--interval", help="Ingest every SECONDS instead.", metavar="SECONDS")] = None,
-    source: SourceOption = None,
-    home: HomeOption = None,
-) -> None:
-    """Serve the ingestion (scheduled) and evaluation (on demand) deployments from this process.
-
-    A Prefect runner: it needs a Prefect server (PREFECT_API_URL) and starts each run in a
-    subprocess, so it suits a Qdrant server (QDRANT_URL). With the local index, schedule in
-    the API process instead: docthrift serve --schedule-cron.
-    """
-    settings = _settings(home, source=source)
-    options = _check_schedule(settings, cron, interval)
-    from flows.deployments import serve_deployments
-
-    if not settings.qdrant_url:
-        err.print("[yellow]note:[/yellow] local index: runs go one at a time and fail while "
-                  "another process (docthrift serve) holds it", highlight=False)
-    serve_deployments(settings, options)
-
-
-@app.command(epilog="Examples:\n\n  prefect work-pool create docthrift --type process\n\n"
-             "  docthrift worker --pool docthrift --source /shared/filings --cron '0 2 * * *'")
-def worker(
-    pool: Annotated[str, typer.Option("--pool", help="Process work pool to poll.")],
-    cron: Annotated[str | None, typer.Option(
-        "--cron", help="Cron schedule of the ingestion, UTC (default '0 2 * * *').")] = None,
-    interval: Annotated[float | None, typer.Option(
-        "--interval", help="Ingest every SECONDS instead.", metavar="SECONDS")] = None,
-    source: SourceOption = None,
-    limit: Annotated[int | None, typer.Option(
-        "--limit", help="Most flow runs this worker runs at once.")] = None,
-    home: HomeOption = None,
-) -> None:
-    """Register both deployments with a process work pool, then work on that pool's runs.
-
-    For scale-out: start one on each machine, all against one Prefect server
-    (PREFECT_API_URL) and one Qdrant server (QDRANT_URL); the pool is created when missing.
-    """
-    settings = _settings(home, source=source)
-    options = _check_schedule(settings, cron, interval)
-    if not settings.qdrant_url:
-        raise DocthriftError("workers run flows in subprocesses, which cannot share the local "
-                             "index: set QDRANT_URL to a Qdrant server (or schedule in the API "
-                             "process: docthrift serve --schedule-cron)")
-    from flows.deployments import deploy_to_pool, start_worker
-
-    deploy_to_pool(settings, pool, options)
-    err.print(f"Deployments registered with work pool {pool!r}; starting the worker")
-    start_worker(pool, limit=limit)
-
-
-
 def _add_groups() -> None:
     from docthrift.cli_index import index_app
+    from docthrift.cli_serve import register
 
+    register(app)
     app.add_typer(index_app)
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from core.errors import DocthriftError
+from docthrift.cli_options import HomeOption, JsonOption, err, out
 
 index_app = typer.Typer(
     name="index",
@@ -21,13 +20,6 @@ index_app = typer.Typer(
     "  docthrift index optimize",
     no_args_is_help=True,
 )
-out = Console()
-err = Console(stderr=True)
-
-HomeOption = Annotated[
-    Path | None, typer.Option("--home", help="Data folder (default: $DOCTHRIFT_HOME or .docthrift).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 class _Counter:

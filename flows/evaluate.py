@@ -85,8 +85,8 @@ def build_naive_store(records: list[DocumentRecord], pdfs: dict[str, Path],
 def answer_questions(spec: SystemSpec, questions: list[EvalQuestion], settings: Settings,
                      judge: bool) -> list[SystemAnswer]:
     """Run one system over every question."""
-    from core.llm import make_llm
     from answering.service import make_service
+    from core.llm import make_llm
     from evals.systems import Runner
 
     runner = Runner(service=make_service(settings), budget=settings.budget_tokens,

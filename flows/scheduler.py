@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from core.errors import disk_full_message
-from flows.prefect_runtime import owner_labels
 from core.settings import Settings
+from flows.prefect_runtime import owner_labels
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient
@@ -142,7 +142,6 @@ class ScheduledIngestion:
         return newest.id
 
     def _execute(self, flow_run: FlowRun) -> None:
-        from prefect.client.schemas.objects import State
         from prefect.flow_engine import run_flow
 
         from flows.ingest import ingest_documents

@@ -19,8 +19,8 @@ from typing import Any
 
 import pymupdf
 
-from samples import text as txt
 from core.errors import DatasetError
+from samples import text as txt
 from samples.layout import (
     BODY,
     BODY_SIZE,

@@ -148,8 +148,8 @@ def test_ingest_runs_over_the_source_folder(api) -> None:  # type: ignore[no-unt
 def test_ingest_with_a_failed_file_reports_its_summary(prefect_harness, samples_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from docthrift.api import create_app
     from core.settings import load_settings
+    from docthrift.api import create_app
 
     source = tmp_path / "source"
     source.mkdir()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from answering.whole_document import whole_document_context
 from core.errors import ConfigError
 from core.prompting import count_message_tokens, metadata_header, render_messages
-from answering.whole_document import whole_document_context
 from evals.naive_rag import CHUNK_CHARS, OVERLAP_CHARS, split_pages
 from evals.systems import parse_systems
 from flows.ingest import ingest_documents

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from docthrift.cli import app
 from core.prompting import NOT_IN_CONTEXT
+from docthrift.cli import app
 from tests.llm_server import _default_responder
 
 runner = CliRunner()

@@ -11,9 +11,9 @@ from typing import Any
 
 from rich.console import Console
 
-from docthrift.cli_views import print_ingest_summary
 from core.models import DocumentRecord, IngestSummary
 from core.settings import Settings
+from docthrift.cli_views import print_ingest_summary
 from extractors.sources import plan_changes
 from flows.ingest import ingest_documents
 from flows.outcome import result_of

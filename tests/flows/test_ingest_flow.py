@@ -13,8 +13,8 @@ from flows.ingest import ingest_documents
 from flows.ingest_summary import describe
 from flows.outcome import FailedOutcome, result_of
 from indexes import store
-from tests.index_helpers import chunk_payloads
 from tests.conftest import DEV_DATA, needs_dev_data
+from tests.index_helpers import chunk_payloads
 
 
 def _run(settings: Settings, *paths: Path, force: bool = False):  # type: ignore[no-untyped-def]

@@ -15,10 +15,10 @@ from pathlib import Path
 from rich.console import Console
 from typer.testing import CliRunner
 
-from docthrift.cli import app
-from docthrift.cli_progress import ingest_progress
 from core.models import IngestSummary
 from core.settings import Settings
+from docthrift.cli import app
+from docthrift.cli_progress import ingest_progress
 from flows.ingest import ingest_documents
 from flows.outcome import result_of
 from indexes import store

@@ -11,8 +11,8 @@ from typing import Any
 from uuid import UUID
 
 from answering.answering import answer_question
-from core.models import IngestSummary
 from answering.service import make_service
+from core.models import IngestSummary
 from core.settings import Settings
 from flows.ingest import ingest_documents
 from flows.outcome import result_of

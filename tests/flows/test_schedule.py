@@ -24,12 +24,12 @@ import uvicorn
 from prefect import flow, task
 from typer.testing import CliRunner
 
-from docthrift.cli import app
 from core.errors import DocthriftError
 from core.llm import LLM, LLM_LIMIT
-from flows.scheduler import IngestSchedule
 from core.settings import Settings, load_settings
+from docthrift.cli import app
 from extractors.sources import file_sha256
+from flows.scheduler import IngestSchedule
 from indexes import store
 
 INTERVAL_S = 3
@@ -192,8 +192,8 @@ def test_a_scheduled_run_with_a_failed_document_ends_failed(prefect_harness, set
     from prefect.states import Scheduled
 
     from answering.answering import answer_question
-    from flows.scheduler import ScheduledIngestion
     from answering.service import make_service
+    from flows.scheduler import ScheduledIngestion
 
     watched = tmp_path / "watched"
     watched.mkdir()

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from docthrift.cli import app
 from core.settings import load_settings
+from docthrift.cli import app
 from indexes import store
 from indexes.backend import Index
 from indexes.schema import DENSE, SPARSE, documents_collection, passage_id, passages_collection
