@@ -172,7 +172,9 @@ def evaluate_release(dataset: str, docs: str | None = None, systems: str = DEFAU
         docs: Folder of the PDFs the questions are about; missing or changed ones are ingested.
         systems: Comma-separated systems: baseline, baseline@32k, docthrift, naive-rag.
         out: Folder for report.json, report.md and report.png (default home/reports/<dataset>).
-        overrides: Settings to override on top of the environment (gate thresholds, budget, ...).
+        overrides: Settings to override on top of the environment (gate thresholds, budget, ...),
+            as JSON for the same reason as ``ingest_documents``'s; its ingestion subflow gets
+            them again the same way.
         judge: Also grade answers with the LLM judge (its tokens are counted apart).
         doc_ids: Only the questions about these documents.
     """

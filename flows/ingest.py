@@ -311,6 +311,9 @@ def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
         paths: Files, folders or glob patterns. Give absolute paths: a rerun from the Prefect
             UI resolves relative ones against the folder the run starts in.
         overrides: Settings to override on top of the environment (e.g. ``{"home": ...}``).
+            Settings travel as this JSON dict, not as a ``Settings`` object, because a
+            deployment's parameters (a scheduled or UI-started run) must be JSON; the flow
+            builds ``Settings`` once from it and passes values down.
         force: Re-index documents even when they have not changed.
         replace: Let files take over document ids that belong to files elsewhere which are
             still there (the same name in another folder); without it such files fail.
