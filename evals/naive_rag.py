@@ -102,11 +102,30 @@ def ensure_indexed(client: QdrantClient, collection: str, embedder: Embedder,
 def naive_context(client: QdrantClient, collection: str, embedder: Embedder, question: str,
                   record: dict[str, Any], budget: int) -> tuple[str, list[int], int]:
     """Top chunks by cosine within ``budget`` tokens: (context text, pages, context tokens)."""
+    text, pages, tokens = _top_chunks(client, collection, embedder, question,
+                                      _version_filter(record), budget)
+    return text, pages.get(record["doc_id"], []), tokens
+
+
+def shared_context(client: QdrantClient, collection: str, embedder: Embedder, question: str,
+                   records: list[dict[str, Any]],
+                   budget: int) -> tuple[str, dict[str, list[int]], int]:
+    """The paper's shared store: the top chunks of all these documents' stores together.
+
+    Returns:
+        The context text, its pages by document, and its tokens.
+    """
+    selector = models.Filter(should=[_version_filter(r) for r in records])
+    return _top_chunks(client, collection, embedder, question, selector, budget)
+
+
+def _top_chunks(client: QdrantClient, collection: str, embedder: Embedder, question: str,
+                selector: models.Filter, budget: int) -> tuple[str, dict[str, list[int]], int]:
     hits = client.query_points(naive_collection(collection), query=embedder.embed_query(question),
-                               query_filter=_version_filter(record), limit=_SEARCH_LIMIT,
+                               query_filter=selector, limit=_SEARCH_LIMIT,
                                with_payload=True).points
     blocks: list[str] = []
-    pages: set[int] = set()
+    pages: dict[str, set[int]] = {}
     used = 0
     for hit in hits:
         payload = hit.payload or {}
@@ -115,10 +134,10 @@ def naive_context(client: QdrantClient, collection: str, embedder: Embedder, que
         if used + tokens > budget:
             break
         blocks.append(block)
-        pages.update(payload["pages"])
+        pages.setdefault(payload["doc_id"], set()).update(payload["pages"])
         used += tokens
     text = "\n\n".join(blocks)
-    return text, sorted(pages), count_tokens(text)
+    return text, {doc: sorted(found) for doc, found in pages.items()}, count_tokens(text)
 
 
 def _version_filter(record: dict[str, Any]) -> models.Filter:
