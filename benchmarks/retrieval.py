@@ -82,9 +82,9 @@ def run_set(name: str, folder: Path, home: Path, budgets: list[int], verbose: bo
     service = ingest(name, folder, home)
     questions = load_dataset(folder / "questions.jsonl")
     passages = evidence_texts(folder / "questions.jsonl") if name == "financebench" else {}
-    records = {r["doc_id"]: r for r in service.records()}
-    for doc_id in sorted({q.doc_id for q in questions}):
-        ensure_indexed(service.client, service.collection, service.embedder, records[doc_id],
+    records = {r.doc_id: r for r in service.records()}
+    for doc_id in sorted(records):  # every store: the unnamed rows search them all
+        ensure_indexed(service.index, service.embedder, records[doc_id],
                        folder / "pdfs" / f"{doc_id}.pdf")
     whole = [answer_question(service, q.question, doc_id=q.doc_id, budget=1000,
                              retrieve_only=True).baseline_tokens for q in questions]
@@ -106,13 +106,13 @@ def run_set(name: str, folder: Path, home: Path, budgets: list[int], verbose: bo
                 ours.add(q.evidence_pages, pages, answer.usage.context_tokens,
                          evidence_text_present(gold_text, context) if gold_text else None)
                 if named:
-                    text, found, tokens = naive_context(service.client, service.collection,
-                                                        service.embedder, q.question,
+                    text, found, tokens = naive_context(service.index, service.embedder,
+                                                        q.question,
                                                         records[q.doc_id], budget)
                     naive_pages = set(found)
                 else:
-                    text, by_doc, tokens = shared_context(service.client, service.collection,
-                                                          service.embedder, q.question,
+                    text, by_doc, tokens = shared_context(service.index, service.embedder,
+                                                          q.question,
                                                           list(records.values()), budget)
                     naive_pages = set(by_doc.get(q.doc_id, []))
                 naive.add(q.evidence_pages, naive_pages, tokens,

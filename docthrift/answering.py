@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
-
-from qdrant_client import QdrantClient
 
 from docthrift.extractive import extractive_answer
 from docthrift.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
 from docthrift.metadata_answers import answer_from_metadata
-from docthrift.models import Answer, AnswerUsage, Citation, RetrievedContext, RouteStep
+from docthrift.models import (
+    Answer,
+    AnswerUsage,
+    Citation,
+    DocumentRecord,
+    RetrievedContext,
+    RouteStep,
+)
 from docthrift.prompting import (
     metadata_header,
     render_context,
@@ -30,18 +34,17 @@ from docthrift.prompting import (
     says_not_in_context,
 )
 from docthrift.whole_document import WholeContext, whole_document_context
+from indexes.backend import Index
 from indexes.embeddings import Embedder
 from indexes.retrieval import RetrievalOptions, retrieve
 from indexes.routing import route_question
-from indexes.store import list_documents
 
 
 @dataclass
 class QueryService:
     """What answering needs, built once at an edge (a CLI command, the API's start)."""
 
-    client: QdrantClient
-    collection: str
+    index: Index
     embedder: Embedder
     llm: LLM | None
     options: RetrievalOptions
@@ -50,17 +53,18 @@ class QueryService:
     context_window: int = 128_000
     prices: dict[str, tuple[float, float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
 
-    def records(self) -> list[dict[str, Any]]:
-        return list_documents(self.client, self.collection)
+    def records(self) -> list[DocumentRecord]:
+        """Every indexed document's record."""
+        return self.index.list_documents()
 
-    def whole(self, question: str, records: list[dict[str, Any]], *,
+    def whole(self, question: str, records: list[DocumentRecord], *,
               window: int | None = None) -> WholeContext:
         """The whole documents as one context, cut to the context window (or ``window``)."""
-        return whole_document_context(self.client, self.collection, question, records,
+        return whole_document_context(self.index, question, records,
                                       window or self.context_window)
 
 
-def baseline_tokens(service: QueryService, question: str, records: list[dict[str, Any]]) -> int:
+def baseline_tokens(service: QueryService, question: str, records: list[DocumentRecord]) -> int:
     """Prompt tokens of the same template with the whole document(s) as context."""
     return service.whole(question, records).prompt_tokens
 
@@ -69,9 +73,9 @@ def _citations(context: RetrievedContext) -> list[Citation]:
     return [Citation(**p.model_dump(exclude={"position", "score"})) for p in context.pieces]
 
 
-def _scope(service: QueryService, question: str, doc_id: str | None,
-           records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    by_id = {r["doc_id"]: r for r in records}
+def _scope(question: str, doc_id: str | None,
+           records: list[DocumentRecord]) -> list[DocumentRecord]:
+    by_id = {r.doc_id: r for r in records}
     if doc_id is not None:
         return [by_id[doc_id]] if doc_id in by_id else []
     route = route_question(question, records)
@@ -80,10 +84,20 @@ def _scope(service: QueryService, question: str, doc_id: str | None,
 
 def answer_question(service: QueryService, question: str, *, doc_id: str | None = None,
                     budget: int | None = None, retrieve_only: bool = False) -> Answer:
-    """Run the ladder for one question and account for every token it spent."""
+    """Run the ladder for one question and account for every token it spent.
+
+    The records read at the start name the versions every later read uses; holding
+    ``index.reading()`` keeps those versions readable while an ingestion switches documents.
+    """
+    with service.index.reading():
+        return _answer(service, question, doc_id, budget, retrieve_only)
+
+
+def _answer(service: QueryService, question: str, doc_id: str | None, budget: int | None,
+            retrieve_only: bool) -> Answer:
     started = time.perf_counter()
     records = service.records()
-    scope = _scope(service, question, doc_id, records)
+    scope = _scope(question, doc_id, records)
     options = replace(service.options, budget=budget or service.options.budget)
     steps: list[RouteStep] = []
     usage = Usage()
@@ -92,11 +106,11 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
     if meta is not None:
         steps.append(RouteStep(step="metadata"))
         mode, text = "metadata", meta
-        context = RetrievedContext(question=question, doc_ids=[r["doc_id"] for r in scope],
+        context = RetrievedContext(question=question, doc_ids=[r.doc_id for r in scope],
                                    route="metadata", budget=options.budget, pieces=[])
     else:
-        context = retrieve(service.client, service.collection, service.embedder, question,
-                           doc_id=doc_id, options=options, records=records)
+        context = retrieve(service.index, service.embedder, question, doc_id=doc_id,
+                           options=options, records=records)
         if retrieve_only or service.llm is None:
             steps.append(RouteStep(step="retrieval", context_tokens=context.tokens))
             if not retrieve_only:
@@ -119,7 +133,7 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
     )
 
 
-def _ask(service: QueryService, question: str, records: list[dict[str, Any]], context_text: str,
+def _ask(service: QueryService, question: str, records: list[DocumentRecord], context_text: str,
          step: str, context_tokens: int, steps: list[RouteStep], usage: Usage) -> str:
     assert service.llm is not None
     reply = service.llm.chat_text(render_messages(question, metadata_header(records), context_text))
@@ -132,7 +146,7 @@ def _ask(service: QueryService, question: str, records: list[dict[str, Any]], co
 
 def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
                      options: RetrievalOptions, context: RetrievedContext,
-                     scope: list[dict[str, Any]], steps: list[RouteStep],
+                     scope: list[DocumentRecord], steps: list[RouteStep],
                      usage: Usage) -> tuple[str, RetrievedContext]:
     text = _ask(service, question, scope, render_context(context.pieces), "retrieval",
                 context.tokens, steps, usage)
@@ -141,8 +155,8 @@ def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
     wide = replace(options, budget=max(service.wide_budget, options.budget * 2),
                    neighbours=options.neighbours + 1,
                    small_section_tokens=options.small_section_tokens * 2)
-    context = retrieve(service.client, service.collection, service.embedder, question,
-                       doc_id=doc_id, options=wide, records=scope)
+    context = retrieve(service.index, service.embedder, question, doc_id=doc_id, options=wide,
+                       records=scope)
     text = _ask(service, question, scope, render_context(context.pieces), "wider",
                 context.tokens, steps, usage)
     if not says_not_in_context(text) or not service.full_document_fallback:

@@ -1,9 +1,9 @@
 """Hybrid retrieval and context building under a token budget (docs/retrieval.md).
 
 1. Route: the caller's document, or the documents the question names (company, period).
-2. Search: dense (MiniLM) and sparse (BM25) ``prefetch`` in Qdrant, fused with RRF, filtered
-   to the routed documents' current versions. The sparse side weighs terms by their IDF among
-   the documents in scope, not the whole index: within one 10-K, "revenue" is common and
+2. Search: dense (MiniLM) and sparse (BM25) ``prefetch`` in the index, fused with RRF by
+   the engine, filtered to the routed documents' current versions. The sparse side weighs
+   terms by their IDF among the documents in scope, not the whole index: within one 10-K, "revenue" is common and
    "retention" is rare, whatever the other filings say.
 3. Cues: chunks that hold a phrase the question quotes go first; a metric question brings
    the financial statements its inputs sit in (of the best-matching document).
@@ -16,28 +16,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from qdrant_client import QdrantClient, models
 
 from docthrift.errors import RetrievalError
-from docthrift.models import ContextPiece, RetrievedContext
+from docthrift.models import ContextPiece, DocumentRecord, RetrievedContext
 from docthrift.tokens import count_tokens
+from indexes.backend import Fusion, Hit, Index
 from indexes.catalog import StoredChunk, document_chunks
 from indexes.cues import MAX_MATCHES, phrase_positions, quoted_phrases
 from indexes.embeddings import Embedder
 from indexes.expansion import expand_query
-from indexes.records import record_version
 from indexes.routing import route_question
-from indexes.selection import Hit, build_pieces, choose, limits
+from indexes.selection import build_pieces, choose, limits
 from indexes.sparse import query_vector
 from indexes.statements import statement_chunks, statements_for
-from indexes.store import DENSE, SPARSE, list_documents, version_filter
 
-__all__ = ["Hit", "RetrievalOptions", "build_pieces", "retrieve", "search_chunks",
+__all__ = ["Fusion", "Hit", "RetrievalOptions", "build_pieces", "retrieve", "search_chunks",
            "select_positions"]
-
-Fusion = Literal["rrf", "dbsf"]
 
 
 @dataclass(frozen=True)
@@ -67,28 +61,13 @@ class RetrievalOptions:
         return int(self.budget * max(1.0, self.cap_share))
 
 
-def search_chunks(client: QdrantClient, collection: str, embedder: Embedder, question: str,
-                  versions: dict[str, str], options: RetrievalOptions) -> list[Hit]:
+def search_chunks(index: Index, embedder: Embedder, question: str, versions: dict[str, str],
+                  options: RetrievalOptions) -> list[Hit]:
     """Fused dense + sparse search over the current versions of the given documents."""
-    selector = version_filter(list(versions.values()))
-    fusion = models.Fusion.RRF if options.fusion == "rrf" else models.Fusion.DBSF
-    # IDF over the chunks in scope (the routed documents), not over the whole collection.
-    idf = (models.SearchParams(idf=models.IdfCorpusParams(corpus=selector))
-           if options.scoped_idf else None)
-    result = client.query_points(
-        collection,
-        prefetch=[
-            models.Prefetch(query=embedder.embed_query(question), using=DENSE,
-                            limit=options.prefetch, filter=selector),
-            models.Prefetch(query=query_vector(expand_query(question)), using=SPARSE,
-                            limit=options.prefetch, filter=selector, params=idf),
-        ],
-        query=models.FusionQuery(fusion=fusion),
-        limit=options.candidates,
-        with_payload=["doc_id", "position"],
-    )
-    return [Hit(p.payload["doc_id"], p.payload["position"], p.score)  # type: ignore[index]
-            for p in result.points if p.payload]
+    return index.search(embedder.embed_query(question), query_vector(expand_query(question)),
+                        list(versions.values()), prefetch=options.prefetch,
+                        limit=options.candidates, fusion=options.fusion,
+                        scoped_idf=options.scoped_idf)
 
 
 def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
@@ -123,14 +102,13 @@ def quoted_hits(question: str, hits: list[Hit], catalog: dict[str, list[StoredCh
     return first + [h for h in hits if (h.doc_id, h.position) not in set(found)]
 
 
-def _whole_documents(client: QdrantClient, collection: str, question: str, doc_ids: list[str],
-                     versions: dict[str, str], reason: str,
-                     options: RetrievalOptions) -> RetrievedContext | None:
+def _whole_documents(index: Index, question: str, doc_ids: list[str], versions: dict[str, str],
+                     reason: str, options: RetrievalOptions) -> RetrievedContext | None:
     """Documents that fit the budget whole are sent whole, one block each, exactly as the
     whole-document prompt sends them: cheaper than any selection, never dearer than it."""
     pieces = []
     for doc_id in doc_ids:
-        stored = document_chunks(client, collection, doc_id, versions[doc_id])
+        stored = document_chunks(index, doc_id, versions[doc_id])
         texts = [c for c in stored if c.kind == "text"]
         if not texts:
             continue
@@ -145,27 +123,36 @@ def _whole_documents(client: QdrantClient, collection: str, question: str, doc_i
 
 
 def _statement_seed(question: str, hits: list[Hit], catalog: dict[str, list[StoredChunk]],
-                    by_id: dict[str, dict[str, Any]]) -> dict[str, list[int]]:
+                    by_id: dict[str, DocumentRecord]) -> dict[str, list[int]]:
     """The statement chunks a metric question needs, from the document of its best hit only
     (with several documents in scope, one set of statements is what the budget allows)."""
     needed = statements_for(question)
     if not needed or not hits:
         return {}
     best = hits[0].doc_id
-    positions = statement_chunks(catalog[best], by_id[best].get("statements") or {}, needed)
+    positions = statement_chunks(catalog[best], by_id[best].statements, needed)
     return {best: positions} if positions else {}
 
 
-def retrieve(client: QdrantClient, collection: str, embedder: Embedder, question: str, *,
-             doc_id: str | None = None, options: RetrievalOptions = RetrievalOptions(),
-             records: list[dict[str, Any]] | None = None) -> RetrievedContext:
+def retrieve(index: Index, embedder: Embedder, question: str, *, doc_id: str | None = None,
+             options: RetrievalOptions = RetrievalOptions(),
+             records: list[DocumentRecord] | None = None) -> RetrievedContext:
     """Select context for ``question``: about ``options.budget`` tokens, at most ``options.cap``.
+
+    Call it inside ``index.reading()`` when ``records`` were read before (so their versions
+    stay readable); without ``records`` it reads them and holds that itself.
 
     Raises:
         RetrievalError: the named document is not indexed, or the index is empty.
     """
-    records = records if records is not None else list_documents(client, collection)
-    by_id = {r["doc_id"]: r for r in records}
+    with index.reading():
+        return _retrieve(index, embedder, question, doc_id, options,
+                         records if records is not None else index.list_documents())
+
+
+def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | None,
+              options: RetrievalOptions, records: list[DocumentRecord]) -> RetrievedContext:
+    by_id = {r.doc_id: r for r in records}
     if doc_id is not None:
         if doc_id not in by_id:
             raise RetrievalError(f"{doc_id}: no such document in the index; see 'docthrift docs'")
@@ -175,14 +162,13 @@ def retrieve(client: QdrantClient, collection: str, embedder: Embedder, question
             raise RetrievalError("the index is empty; add documents with 'docthrift ingest PATH'")
         route = route_question(question, records)
         doc_ids, reason = route.doc_ids or sorted(by_id), route.reason
-    versions = {d: record_version(by_id[d]) for d in doc_ids}
-    if sum(int(by_id[d].get("document_tokens") or 0) for d in doc_ids) <= options.budget:
-        whole = _whole_documents(client, collection, question, doc_ids, versions, reason, options)
+    versions = {d: by_id[d].current_version for d in doc_ids}
+    if sum(by_id[d].document_tokens for d in doc_ids) <= options.budget:
+        whole = _whole_documents(index, question, doc_ids, versions, reason, options)
         if whole is not None:
             return whole
-    hits = search_chunks(client, collection, embedder, question, versions, options)
-    catalog = {d: document_chunks(client, collection, d, versions[d])
-               for d in {h.doc_id for h in hits}}
+    hits = search_chunks(index, embedder, question, versions, options)
+    catalog = {d: document_chunks(index, d, versions[d]) for d in {h.doc_id for h in hits}}
     hits = quoted_hits(question, hits, catalog)
     seed = _statement_seed(question, hits, catalog, by_id)
     chosen = select_positions(hits, catalog, options, seed)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from docthrift.models import ContextPiece
 from docthrift.tokens import count_tokens
+from indexes.backend import Hit
 from indexes.catalog import StoredChunk
 
 # Strength threshold at the reference budget, and how it scales with the budget (fitted so
@@ -30,15 +31,6 @@ from indexes.catalog import StoredChunk
 REFERENCE_BUDGET = 4000
 REFERENCE_STRENGTH = 0.15
 STRENGTH_EXPONENT = 0.8
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A fused search result."""
-
-    doc_id: str
-    position: int
-    score: float
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import pytest
 
 from indexes.catalog import StoredChunk
 from indexes.cues import phrase_positions, quoted_phrases
-from indexes.retrieval import RetrievalOptions, quoted_hits, select_positions
-from indexes.selection import Hit, limits, strength_threshold
+from indexes.retrieval import Hit, RetrievalOptions, quoted_hits, select_positions
+from indexes.selection import limits, strength_threshold
 
 
 def _chunk(position: int, tokens: int = 500, text: str = "", section: str = "") -> StoredChunk:
