@@ -1,6 +1,6 @@
 """Text a question quotes: a section title, a label, a term written as the document writes it.
 
-A quoted phrase ("Regulatory Compliance Information", 'Contact.Meet', `SOLO`) is the most
+A quoted phrase ("Safety Instructions", 'Label.Other', `BERT`) is the most
 precise cue a question can give; neither search ranks it first reliably (BM25 splits it into
 words, MiniLM blurs it). The chunks that hold it verbatim go to the top of the hits.
 """
@@ -12,7 +12,7 @@ import re
 from indexes.catalog import StoredChunk
 
 # Double quotes and backticks anywhere; single quotes only around words, never an apostrophe
-# ("farmers' elevator" is not a quote).
+# ("the drivers' union" is not a quote).
 _QUOTED = re.compile(
     r"[\"“”`]([^\"“”`\n]{2,80})[\"“”`]"
     r"|(?:^|(?<=[\s(\[]))['‘]([^'‘’\n]{2,80})['’](?=[\s.,;:?!)\]]|$)"
