@@ -13,14 +13,16 @@ warm latency of docthrift's retrieval.
     .venv/bin/python benchmarks/retrieval.py [--home DIR] [--budgets 1000,2000,4000,8000]
         [--sets financebench,mmlongbench] [--verbose]
 
-Each set is ingested into its own collection under --home first (skipped when already there
-and unchanged), and its naive store is built beside it.
+Each set is ingested into its own collection under --home (default: docthrift-bench in the
+temporary folder) first, skipped when already there and unchanged, and its naive store is
+built beside it.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,13 +123,14 @@ def run_set(name: str, folder: Path, home: Path, budgets: list[int], verbose: bo
                     print(f"   miss: {q.id} {q.doc_id} {q.evidence_pages} {q.question[:70]!r} "
                           f"got {sorted(pages)[:15]}")
             label = "named" if named else "unnamed"
-            print(f"{budget:>6} {label:>7} | docthrift {ours.cells()} | naive-rag {naive.cells()}")
+            print(f"{budget:>6} {label:>7} | docthrift {ours.cells()} | naive-rag {naive.cells()}",
+                  flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--home", type=Path, default=Path(".docthrift-bench"))
+    parser.add_argument("--home", type=Path, default=Path(tempfile.gettempdir()) / "docthrift-bench")
     parser.add_argument("--budgets", default="1000,2000,4000,8000")
     parser.add_argument("--sets", default=",".join(SETS), help="financebench, mmlongbench or both")
     parser.add_argument("--verbose", action="store_true", help="list the questions missed at 4k")
