@@ -130,7 +130,8 @@ def run_set(name: str, folder: Path, home: Path, budgets: list[int], verbose: bo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--home", type=Path, default=Path(tempfile.gettempdir()) / "docthrift-bench")
+    parser.add_argument("--home", type=Path,
+                        default=Path(tempfile.gettempdir()) / "docthrift-bench")
     parser.add_argument("--budgets", default="1000,2000,4000,8000")
     parser.add_argument("--sets", default=",".join(SETS), help="financebench, mmlongbench or both")
     parser.add_argument("--verbose", action="store_true", help="list the questions missed at 4k")

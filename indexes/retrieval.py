@@ -3,8 +3,8 @@
 1. Route: the caller's document, or the documents the question names (company, period).
 2. Search: dense (MiniLM) and sparse (BM25) ``prefetch`` in the index, fused with RRF by
    the engine, filtered to the routed documents' current versions. The sparse side weighs
-   terms by their IDF among the documents in scope, not the whole index: within one 10-K, "revenue" is common and
-   "retention" is rare, whatever the other filings say.
+   terms by their IDF among the documents in scope, not the whole index: within one 10-K,
+   "revenue" is common and "retention" is rare, whatever the other filings say.
 3. Cues: chunks that hold a phrase the question quotes go first; a metric question brings
    the financial statements its inputs sit in (of the best-matching document).
 4. Build (:mod:`indexes.selection`): the hits best first, each with its small section or its

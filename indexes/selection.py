@@ -27,7 +27,7 @@ from indexes.backend import Hit
 from indexes.catalog import StoredChunk
 
 # Strength threshold at the reference budget, and how it scales with the budget (fitted so
-# that the mean context of the dev questions stays at the budget at 1k, 2k, 4k and 8k tokens).
+# that the mean context of the dev questions stays near the budget at 1k, 2k, 4k and 8k tokens).
 REFERENCE_BUDGET = 4000
 REFERENCE_STRENGTH = 0.15
 STRENGTH_EXPONENT = 0.8
