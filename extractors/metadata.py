@@ -19,6 +19,7 @@ from pathlib import PurePath
 import pymupdf
 
 from core.models import DocType, DocumentMetadata
+from core.names import quarter_number
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,6 @@ _EXCHANGE_TICKER = re.compile(
 _HEADLINE_COMPANY = re.compile(r"^(.{2,60}?)\s+(?:reports?|announces?|posts?)\b", _I)
 _TICKER = re.compile(r"^[A-Z]{1,5}(?:\.[A-Z])?$")
 _NOT_TICKERS = {"N/A", "NA", "NONE", "NYSE", "LLC", "OR", "AND", "THE", "INC", "X", "O"}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _QUARTER_PATTERNS = (
     # "fourth quarter of fiscal 2022", "First-Quarter 2023", "fourth quarter and full year 2022"
     re.compile(
@@ -76,34 +76,6 @@ _QUARTER_PATTERNS = (
     re.compile(r"\b([1-4])Q\s*(\d{4}|\d{2})\b"),  # "4Q 2023", "4Q22"
 )
 _FISCAL_YEAR = re.compile(r"\bfiscal\s+(?:year\s+)?(\d{4})\b", _I)
-_SUFFIXES = {
-    "inc", "incorporated", "corp", "corporation", "company", "co", "plc", "ltd", "limited",
-    "llc", "lp", "sa", "ag", "nv", "se",
-}  # fmt: skip
-
-
-def normalize_company(name: str) -> str:
-    """A company name reduced for matching: "The Boeing Company" → "boeing".
-
-    Lowercases, turns punctuation into spaces, drops "the", "and"/"&" and legal suffixes
-    (Inc, Corporation, Company, Co, plc, Ltd, ...).
-
-    Args:
-        name: A company name as written anywhere (cover, question, file name).
-
-    Returns:
-        The normalized name; empty when nothing but suffixes was given.
-    """
-    text = re.sub(r"\.com\b", "", name.lower())
-    tokens = re.sub(r"[^\w]+|_", " ", text).split()
-    tokens = [t for t in tokens if t != "and"]
-    if tokens and tokens[0] == "the":
-        tokens = tokens[1:]
-    while tokens and tokens[-1] in _SUFFIXES:
-        tokens.pop()
-    return " ".join(tokens)
-
-
 def extract_metadata(doc: pymupdf.Document, texts: list[str], file_name: str) -> DocumentMetadata:
     """Read title, company, ticker, type and period of a filing or earnings release.
 
@@ -259,7 +231,7 @@ def _quarter_match(match: re.Match[str]) -> tuple[int, int]:
     a, b = match.group(1), match.group(2)
     if a.isdigit() and len(a) == 4:  # "2022 Fourth-Quarter"
         a, b = b, a
-    quarter = int(a) if a.isdigit() else _ORDINALS[a.lower()]
+    quarter = quarter_number(a)
     year = int(b) if len(b) == 4 else 2000 + int(b)
     return quarter, year
 

@@ -16,21 +16,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from core.models import DocumentRecord
+from core.names import GROUP_WORDS, LEGAL_SUFFIXES, company_words, quarter_number
 
 # First words of company names too common to identify a company on their own.
 _GENERIC_WORDS = frozenset(
     "the american general first united national international global best new great "
     "royal standard capital world north south east west bank group holdings".split()
 )
-_SUFFIXES = re.compile(
-    r"\b(incorporated|inc|corporation|corp|company|co|plc|ltd|limited|llc|lp|sa|ag|nv|se|"
-    r"holdings?|group)\b\.?", re.I
-)
 _YEAR = re.compile(r"\b(?:fy|fiscal(?:\s+year)?)?\s*'?((?:19|20)\d{2}|\d{2})\b", re.I)
 _FY_SHORT = re.compile(r"\bfy\s?'?(\d{2}|\d{4})\b", re.I)
 _FULL_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _QUARTER = re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth)\s+quarter)\b", re.I)
-_QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 _FORWARD = re.compile(
     r"\b(expect\w*|guidance|outlook|forecast\w*|projected|projections?|anticipat\w*)\b", re.I
 )
@@ -49,8 +45,7 @@ def _words(text: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def company_aliases(company: str) -> frozenset[str]:
     """Ways a question may name a company: full name, distinctive first word, initials."""
-    core = re.sub(r"^\s*the\s+", "", _SUFFIXES.sub(" ", company), flags=re.I).strip(" ,.&")
-    words = _words(core.replace("&", " and "))
+    words = company_words(company, drop=LEGAL_SUFFIXES | GROUP_WORDS)
     aliases: set[str] = set()
     if words:
         aliases.add(" ".join(words))
@@ -98,7 +93,7 @@ def quarter_in(question: str) -> str | None:
     if not match:
         return None
     groups = [g for g in match.groups() if g]
-    return "Q" + _QUARTER_WORDS.get(groups[0].lower(), groups[0])
+    return f"Q{quarter_number(groups[0])}"
 
 
 @dataclass(frozen=True)

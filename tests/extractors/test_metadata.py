@@ -8,7 +8,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from extractors.metadata import LABEL_PAGES, extract_metadata, normalize_company
+from core.names import normalize_company
+from extractors.metadata import LABEL_PAGES, extract_metadata
 
 DEV_DATA = Path(__file__).resolve().parents[2].parent / "shared/data/financebench-dev"
 PDFS = DEV_DATA / "pdfs"
