@@ -10,7 +10,6 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from core.settings import load_settings
@@ -19,23 +18,10 @@ from indexes import store
 from indexes.backend import Index
 from indexes.schema import DENSE, SPARSE, documents_collection, passage_id, passages_collection
 from indexes.sparse import query_vector
-from tests.index_helpers import Prepared, prepare
+from tests.index_helpers import Prepared
+from tests.indexes.conftest import EARNINGS, TENK
 
-TENK, EARNINGS = "northwind_2024_10K", "contoso_2024Q4_earnings"
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def docs(samples_dir: Path, embedder, tmp_path_factory) -> dict[str, Prepared]:  # type: ignore[no-untyped-def]
-    import pymupdf
-
-    changed = tmp_path_factory.mktemp("changed") / f"{TENK}.pdf"
-    with pymupdf.open(samples_dir / f"{TENK}.pdf") as pdf:
-        pdf.new_page().insert_text((72, 72), "Subsequent event: Northwind opened a plant in Ohio.")
-        changed.write_bytes(pdf.tobytes())
-    return {"tenk": prepare(samples_dir / f"{TENK}.pdf", embedder, TENK),
-            "tenk2": prepare(changed, embedder, TENK),
-            "earnings": prepare(samples_dir / f"{EARNINGS}.pdf", embedder, EARNINGS)}
 
 
 def _docthrift(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
