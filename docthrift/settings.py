@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from docthrift.errors import ConfigError
+from docthrift.pricing import PricingProfile
 
 EmbeddingBackend = Literal["torch", "torch-bf16", "onnx", "onnx-int8"]
 
@@ -108,6 +109,17 @@ class Settings(BaseSettings):
     full_document_fallback: bool = Field(
         False, description="As a last resort, send the whole document(s) to the model."
     )
+    card_tokens: int = Field(
+        3000, ge=0, le=50_000,
+        description="Most tokens of primary financial statements in the document card, the part "
+        "of the prompt sent first with every question about a document so a provider's prompt "
+        "cache can reuse it; 0 leaves the statements out (docs/metrics.md#the-document-card).",
+    )
+    card_outline_tokens: int = Field(
+        300, ge=0, le=20_000,
+        description="Most tokens of outline (top-level sections and their pages) in the "
+        "document card; 0 leaves it out. With card_tokens also 0 there is no card.",
+    )
     context_window_tokens: int = Field(
         128_000, ge=1000, description="The model's context window; whole documents are cut to it."
     )
@@ -115,6 +127,12 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Dollars per million tokens (input, cached input, output) by model, "
         "as JSON; merged over the built-in table.",
+    )
+    custom_pricing: PricingProfile | None = Field(
+        None,
+        description="A pricing profile of your own for the evaluation's modelled costs, as JSON: "
+        '{"name", "input", "cached_input", "cache_write", "output", "min_prefix", '
+        '"granularity", "lifetime_s"} (dollars per million tokens; see docs/pricing.md).',
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
 
@@ -130,6 +148,11 @@ class Settings(BaseSettings):
     gate_max_accuracy_drop: float = Field(
         0.02, ge=0, le=1,
         description="Largest allowed drop of accuracy below the baseline's (when a model answered).",
+    )
+    gate_max_cost_ratio: float = Field(
+        0.35, gt=0,
+        description="docthrift's modelled cost per answer over the cached whole-document "
+        "baseline's, at most, under every pricing profile and grouping evaluated.",
     )
 
     # API
