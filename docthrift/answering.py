@@ -2,8 +2,9 @@
 
 1. ``metadata``: a question about a document-level field is answered from the extracted
    metadata, with zero context tokens.
-2. ``retrieval``: context at the budget; the model answers or says, in a fixed form, that the
-   context does not contain the answer.
+2. ``retrieval``: context at the budget, after the document card (the same for every question
+   about the document, so a provider's prompt cache can reuse it); the model answers or says,
+   in a fixed form, that the context does not contain the answer.
 3. ``wider``: on that, one wider retrieval (larger budget, more neighbours, larger sections).
 4. ``full-document``: the whole document(s), only when enabled in settings.
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from qdrant_client import QdrantClient
 
+from docthrift.card import DocumentCard, document_card
 from docthrift.extractive import extractive_answer
 from docthrift.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
 from docthrift.metadata_answers import answer_from_metadata
@@ -28,10 +30,11 @@ from docthrift.prompting import (
     render_context,
     render_messages,
     says_not_in_context,
+    stable_prefix_tokens,
 )
 from docthrift.whole_document import WholeContext, whole_document_context
 from indexes.embeddings import Embedder
-from indexes.retrieval import RetrievalOptions, retrieve
+from indexes.retrieval import WHOLE_ROUTE, RetrievalOptions, retrieve
 from indexes.routing import route_question
 from indexes.store import list_documents
 
@@ -49,6 +52,9 @@ class QueryService:
     full_document_fallback: bool = False
     context_window: int = 128_000
     prices: dict[str, tuple[float, float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
+    card_tokens: int = 0  # statements in the document card, per document; 0: no card
+    card_outline_tokens: int = 0
+    card_max_documents: int = 1
 
     def records(self) -> list[dict[str, Any]]:
         return list_documents(self.client, self.collection)
@@ -60,13 +66,45 @@ class QueryService:
                                       window or self.context_window)
 
 
+    def card(self, scope: list[dict[str, Any]], budget: int) -> DocumentCard | None:
+        """The document card of ``scope``, or None: turned off, too many documents in scope,
+        or documents small enough to be sent whole within ``budget``."""
+        if not scope or (self.card_tokens <= 0 and self.card_outline_tokens <= 0) \
+                or len(scope) > self.card_max_documents \
+                or sum(int(r.get("document_tokens") or 0) for r in scope) <= budget:
+            return None
+        return document_card(self.client, self.collection, scope, max_tokens=self.card_tokens,
+                             outline_tokens=self.card_outline_tokens)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What docthrift sends (or would send) for a question: the messages of its last rung."""
+
+    messages: list[dict[str, str]]
+    stable_tokens: int  # the leading tokens every question about the documents shares
+
+
+def build_prompt(service: QueryService, question: str, scope: list[dict[str, Any]],
+                 context: RetrievedContext, card: DocumentCard | None) -> Prompt:
+    """The one template: the card as reference and the context as excerpts, or, when the
+    documents were small enough to be sent whole, exactly the whole-document prompt."""
+    if context.route.endswith(WHOLE_ROUTE):
+        whole = service.whole(question, scope)
+        messages = render_messages(question, metadata_header(scope), "", whole.reference)
+        return Prompt(messages=messages, stable_tokens=whole.stable_tokens)
+    messages = render_messages(question, metadata_header(scope),
+                               render_context(_citations(context)), card.text if card else "")
+    return Prompt(messages=messages, stable_tokens=stable_prefix_tokens(messages))
+
+
 def baseline_tokens(service: QueryService, question: str, records: list[dict[str, Any]]) -> int:
     """Prompt tokens of the same template with the whole document(s) as context."""
     return service.whole(question, records).prompt_tokens
 
 
 def _citations(context: RetrievedContext) -> list[Citation]:
-    return [Citation(**p.model_dump(exclude={"position", "score"})) for p in context.pieces]
+    return _plain(context.pieces)
 
 
 def _scope(service: QueryService, question: str, doc_id: str | None,
@@ -81,6 +119,15 @@ def _scope(service: QueryService, question: str, doc_id: str | None,
 def answer_question(service: QueryService, question: str, *, doc_id: str | None = None,
                     budget: int | None = None, retrieve_only: bool = False) -> Answer:
     """Run the ladder for one question and account for every token it spent."""
+    return answer_with_prompt(service, question, doc_id=doc_id, budget=budget,
+                              retrieve_only=retrieve_only)[0]
+
+
+def answer_with_prompt(service: QueryService, question: str, *, doc_id: str | None = None,
+                       budget: int | None = None,
+                       retrieve_only: bool = False) -> tuple[Answer, Prompt | None]:
+    """:func:`answer_question`, and the prompt of its last rung (None: no prompt, the
+    metadata answered). Without a model the prompt is the one a model would have been sent."""
     started = time.perf_counter()
     records = service.records()
     scope = _scope(service, question, doc_id, records)
@@ -88,6 +135,8 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
     steps: list[RouteStep] = []
     usage = Usage()
     mode, text = "none", ""
+    prompt: Prompt | None = None
+    card: DocumentCard | None = None
     meta = None if retrieve_only else answer_from_metadata(question, scope)
     if meta is not None:
         steps.append(RouteStep(step="metadata"))
@@ -95,34 +144,44 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
         context = RetrievedContext(question=question, doc_ids=[r["doc_id"] for r in scope],
                                    route="metadata", budget=options.budget, pieces=[])
     else:
+        card = service.card(scope, options.budget)
         context = retrieve(service.client, service.collection, service.embedder, question,
-                           doc_id=doc_id, options=options, records=records)
+                           doc_id=doc_id, options=options, records=records,
+                           held=card.held if card else None)
         if retrieve_only or service.llm is None:
-            steps.append(RouteStep(step="retrieval", context_tokens=context.tokens))
+            steps.append(RouteStep(step="retrieval",
+                                   context_tokens=context.tokens + (card.tokens if card else 0)))
+            prompt = build_prompt(service, question, scope, context, card)
             if not retrieve_only:
                 mode, text = "extractive", extractive_answer(question, context.pieces)
         else:
             mode = "llm"
-            text, context = _ask_with_ladder(service, question, doc_id, options, context, scope,
-                                             steps, usage)
+            text, context, prompt = _ask_with_ladder(service, question, doc_id, options, context,
+                                                     scope, card, steps, usage)
     cost = cost_usd(usage, service.llm.model, service.prices) if service.llm and usage.calls else (
         0.0 if not usage.calls else None)
-    return Answer(
+    held = card.pieces if card and (not steps or steps[-1].step != "full-document") else []
+    answer = Answer(
         question=question, answer=text, answer_mode=mode,  # type: ignore[arg-type]
-        route=steps, citations=_citations(context),
+        route=steps, citations=[*_plain(held), *_citations(context)],
         usage=AnswerUsage(context_tokens=sum(s.context_tokens for s in steps),
-                          prompt_tokens=usage.prompt_tokens,
+                          prompt_tokens=usage.prompt_tokens, cached_tokens=usage.cached_tokens,
                           completion_tokens=usage.completion_tokens,
                           total_tokens=usage.total_tokens, cost_usd=cost),
         baseline_tokens=baseline_tokens(service, question, scope),
         latency_ms=round((time.perf_counter() - started) * 1000, 1),
     )
+    return answer, prompt
 
 
-def _ask(service: QueryService, question: str, records: list[dict[str, Any]], context_text: str,
-         step: str, context_tokens: int, steps: list[RouteStep], usage: Usage) -> str:
+def _plain(pieces: list[Any]) -> list[Citation]:
+    return [Citation(**p.model_dump(exclude={"position", "score"})) for p in pieces]
+
+
+def _ask(service: QueryService, messages: list[dict[str, str]], step: str, context_tokens: int,
+         steps: list[RouteStep], usage: Usage) -> str:
     assert service.llm is not None
-    reply = service.llm.chat_text(render_messages(question, metadata_header(records), context_text))
+    reply = service.llm.chat_text(messages)
     usage.add(reply.usage)
     steps.append(RouteStep(step=step, context_tokens=context_tokens,
                            prompt_tokens=reply.usage.prompt_tokens,
@@ -132,22 +191,24 @@ def _ask(service: QueryService, question: str, records: list[dict[str, Any]], co
 
 def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
                      options: RetrievalOptions, context: RetrievedContext,
-                     scope: list[dict[str, Any]], steps: list[RouteStep],
-                     usage: Usage) -> tuple[str, RetrievedContext]:
-    text = _ask(service, question, scope, render_context(context.pieces), "retrieval",
-                context.tokens, steps, usage)
+                     scope: list[dict[str, Any]], card: DocumentCard | None,
+                     steps: list[RouteStep], usage: Usage) -> tuple[str, RetrievedContext, Prompt]:
+    card_tokens = card.tokens if card else 0
+    prompt = build_prompt(service, question, scope, context, card)
+    text = _ask(service, prompt.messages, "retrieval", context.tokens + card_tokens, steps, usage)
     if not says_not_in_context(text):
-        return text, context
+        return text, context, prompt
     wide = replace(options, budget=max(service.wide_budget, options.budget * 2),
                    neighbours=options.neighbours + 1,
                    small_section_tokens=options.small_section_tokens * 2)
     context = retrieve(service.client, service.collection, service.embedder, question,
-                       doc_id=doc_id, options=wide, records=scope)
-    text = _ask(service, question, scope, render_context(context.pieces), "wider",
-                context.tokens, steps, usage)
+                       doc_id=doc_id, options=wide, records=scope,
+                       held=card.held if card else None)
+    prompt = build_prompt(service, question, scope, context, card)
+    text = _ask(service, prompt.messages, "wider", context.tokens + card_tokens, steps, usage)
     if not says_not_in_context(text) or not service.full_document_fallback:
-        return text, context
+        return text, context, prompt
     whole = service.whole(question, scope)
-    text = _ask(service, question, scope, whole.text, "full-document", whole.context_tokens,
-                steps, usage)
-    return text, context
+    messages = render_messages(question, metadata_header(scope), "", whole.reference)
+    text = _ask(service, messages, "full-document", whole.context_tokens, steps, usage)
+    return text, context, Prompt(messages=messages, stable_tokens=whole.stable_tokens)

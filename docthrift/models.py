@@ -260,6 +260,7 @@ class AnswerUsage(Frozen):
 
     context_tokens: int = 0
     prompt_tokens: int = 0
+    cached_tokens: int = Field(0, description="Prompt tokens the endpoint read from its cache.")
     completion_tokens: int = 0
     total_tokens: int = 0
     cost_usd: float | None = None

@@ -1,7 +1,12 @@
 """The one prompt template, shared by docthrift and the whole-document baseline.
 
-Order: instructions, a compact metadata header, the context, then the question (document
-first: FinanceBench measured 79% correct with the filing before the question, 25% after).
+Three messages, laid out to be cached: the instructions (system), then the **reference**
+(user): a compact metadata header and what stays the same for every question about the same
+document(s), i.e. docthrift's document card or the baseline's whole document text; then the
+**question** (user): the question's excerpts, if any, and the question last (document first:
+FinanceBench measured 79% correct with the filing before the question, 25% after). The first
+two messages are the prompt's stable prefix, which a provider's prompt cache can reuse from
+one question to the next; a message boundary is where a cache breakpoint goes.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from docthrift.tokens import count_tokens
 
 NOT_IN_CONTEXT = "NOT FOUND IN CONTEXT"
 INSTRUCTIONS = (
-    "You answer questions about business documents using only the excerpts given below. "
+    "You answer questions about business documents using only the material given below: "
+    "a document's text, or its card and the excerpts for the question. "
     "Be concise and exact: give the figure or the fact first, then one or two sentences of "
     "support with the page numbers you used. When a calculation is needed, show it briefly. "
-    f"If the excerpts do not contain what is needed, reply exactly: {NOT_IN_CONTEXT}"
+    f"If the material does not contain what is needed, reply exactly: {NOT_IN_CONTEXT}"
 )
 # Tokens kept free for the question and the reply when a whole document is cut to the window.
 COMPLETION_RESERVE = 1024
@@ -55,33 +61,56 @@ def render_context(pieces: Sequence[Citation]) -> str:
                         for p in pieces)
 
 
-def user_prefix(header: str) -> str:
-    """The user message up to the context."""
-    return f"Documents:\n{header}\n\nExcerpts:\n"
+def reference_message(header: str, reference: str = "") -> dict[str, str]:
+    """The stable user message: the documents' header, then the card or the whole text."""
+    content = f"Documents:\n{header}" + (f"\n\n{reference}" if reference else "")
+    return {"role": "user", "content": content}
 
 
-def user_suffix(question: str) -> str:
-    """The user message after the context."""
-    return f"\n\nQuestion: {question}\nAnswer:"
+def question_message(question: str, context: str = "") -> dict[str, str]:
+    """The user message that changes with each question: its excerpts, then the question."""
+    excerpts = f"Excerpts:\n{context}\n\n" if context else ""
+    return {"role": "user", "content": f"{excerpts}Question: {question}\nAnswer:"}
 
 
-def render_messages(question: str, header: str, context: str) -> list[dict[str, str]]:
-    """The chat messages for a question, whatever produced the context."""
-    return [
-        {"role": "system", "content": INSTRUCTIONS},
-        {"role": "user", "content": user_prefix(header) + context + user_suffix(question)},
-    ]
+def render_messages(question: str, header: str, context: str,
+                    reference: str = "") -> list[dict[str, str]]:
+    """The chat messages for a question, whatever produced the context.
+
+    Args:
+        question: The question, asked last.
+        header: :func:`metadata_header` of the documents in scope.
+        context: The excerpts chosen for this question ("" when none).
+        reference: What every question about these documents shares: docthrift's document
+            card, or the baseline's whole document text ("" when none).
+    """
+    return [{"role": "system", "content": INSTRUCTIONS}, reference_message(header, reference),
+            question_message(question, context)]
+
+
+def _message_tokens(message: dict[str, str]) -> int:
+    return count_tokens(message["content"]) + count_tokens(message["role"]) + _PER_MESSAGE
 
 
 def count_message_tokens(messages: list[dict[str, str]]) -> int:
     """Prompt tokens of chat messages as the API counts them (o200k, with framing)."""
-    return sum(count_tokens(m["content"]) + count_tokens(m["role"]) + _PER_MESSAGE
-               for m in messages) + _REPLY_PRIMING
+    return sum(_message_tokens(m) for m in messages) + _REPLY_PRIMING
 
 
-def prompt_tokens(question: str, records: list[dict[str, Any]], context: str) -> int:
-    """Prompt tokens of the template for ``question`` over ``records`` with ``context``."""
-    return count_message_tokens(render_messages(question, metadata_header(records), context))
+def stable_prefix_tokens(messages: list[dict[str, str]]) -> int:
+    """Tokens of the prompt's stable prefix: the system and reference messages, framed.
+
+    These lead the prompt and are the same for every question about the same documents;
+    the rest (the question message and the reply's priming) is fresh.
+    """
+    return sum(_message_tokens(m) for m in messages[:2])
+
+
+def prompt_tokens(question: str, records: list[dict[str, Any]], context: str,
+                  reference: str = "") -> int:
+    """Prompt tokens of the template for ``question`` over ``records``."""
+    return count_message_tokens(render_messages(question, metadata_header(records), context,
+                                                reference))
 
 
 def says_not_in_context(answer: str) -> bool:

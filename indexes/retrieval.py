@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -29,6 +30,7 @@ from indexes.statements import statement_chunks, statements_for
 from indexes.store import DENSE, SPARSE, list_documents, version_filter
 
 Fusion = Literal["rrf", "dbsf"]
+WHOLE_ROUTE = "; whole document"  # ends the route of a context that is the documents whole
 
 
 @dataclass(frozen=True)
@@ -92,26 +94,33 @@ def _group(chunks: list[StoredChunk], position: int, options: RetrievalOptions) 
 
 def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
                      options: RetrievalOptions,
-                     seed: dict[str, list[int]] | None = None) -> dict[str, dict[int, float]]:
+                     seed: dict[str, list[int]] | None = None,
+                     held: Mapping[str, Collection[int]] | None = None) -> dict[str, dict[int, float]]:
     """Chunks to send, per document, with the best score that brought each in.
 
     ``seed`` chunks (the statements a metric question needs) go first, within
-    ``statement_share`` of the budget; then the hits, best first, until the budget.
+    ``statement_share`` of the budget; then the hits, best first, until the budget. ``held``
+    chunks are already in the prompt (the document card holds them): never chosen again.
     """
     chosen: dict[str, dict[int, float]] = defaultdict(dict)
+    skip = held or {}
     used = 0
     for doc_id, positions in (seed or {}).items():
         for p in positions:
+            if p in skip.get(doc_id, ()):
+                continue
             cost = catalog[doc_id][p].tokens
             if used + cost <= options.budget * options.statement_share:
                 chosen[doc_id][p] = 1.0
                 used += cost
     for hit in hits:
         chunks = catalog[hit.doc_id]
-        if hit.position >= len(chunks) or hit.position in chosen[hit.doc_id]:
+        held_here = skip.get(hit.doc_id, ())
+        if hit.position >= len(chunks) or hit.position in chosen[hit.doc_id] \
+                or hit.position in held_here:
             continue
         for group in (_group(chunks, hit.position, options), [hit.position]):
-            new = [p for p in group if p not in chosen[hit.doc_id]]
+            new = [p for p in group if p not in chosen[hit.doc_id] and p not in held_here]
             cost = sum(chunks[p].tokens for p in new)
             if used + cost <= options.budget:
                 for p in new:
@@ -176,14 +185,18 @@ def _whole_documents(client: QdrantClient, collection: str, question: str, doc_i
             kind="text", text=text, tokens=count_tokens(text), position=0, score=1.0))
     if not pieces or sum(p.tokens for p in pieces) > options.budget:
         return None
-    return RetrievedContext(question=question, doc_ids=doc_ids, route=f"{reason}; whole document",
+    return RetrievedContext(question=question, doc_ids=doc_ids, route=f"{reason}{WHOLE_ROUTE}",
                             budget=options.budget, pieces=pieces)
 
 
 def retrieve(client: QdrantClient, collection: str, embedder: Embedder, question: str, *,
              doc_id: str | None = None, options: RetrievalOptions = RetrievalOptions(),
-             records: list[dict[str, Any]] | None = None) -> RetrievedContext:
+             records: list[dict[str, Any]] | None = None,
+             held: Mapping[str, Collection[int]] | None = None) -> RetrievedContext:
     """Select context for ``question`` within ``options.budget`` tokens.
+
+    ``held``: chunk positions per document that the prompt already carries (the document
+    card): retrieval skips them and spends the budget on the rest.
 
     Raises:
         RetrievalError: the named document is not indexed, or the index is empty.
@@ -214,7 +227,7 @@ def retrieve(client: QdrantClient, collection: str, embedder: Embedder, question
             positions = statement_chunks(catalog[d], by_id[d].get("statements") or {}, needed)
             if positions:
                 seed[d] = positions
-    chosen = select_positions(hits, catalog, options, seed)
+    chosen = select_positions(hits, catalog, options, seed, held)
     pieces = build_pieces(chosen, catalog, doc_ids)
     return RetrievedContext(question=question, doc_ids=doc_ids, route=reason,
                             budget=options.budget, pieces=pieces)

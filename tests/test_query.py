@@ -106,6 +106,44 @@ def test_budget_stops_and_covered_tables_are_dropped() -> None:
     assert len(pieces) == 1 and pieces[0].pages == [5, 6] and pieces[0].position == 8
 
 
+def test_held_chunks_are_never_chosen_again() -> None:
+    options = RetrievalOptions(budget=2000, small_section_tokens=350, neighbours=1)
+    held = {"d": {1, 10}}
+    chosen = select_positions([Hit("d", 1, 0.9), Hit("d", 10, 0.8), Hit("d", 5, 0.7)], CATALOG,
+                              options, seed={"d": [10, 11]}, held=held)
+    # Held hits (1, 10) and the held seed chunk (10) are skipped; the rest as without it.
+    assert sorted(chosen["d"]) == [4, 5, 6, 11]
+    chosen = select_positions([Hit("d", 4, 0.9)], CATALOG, options, held={"d": {3, 5}})
+    assert sorted(chosen["d"]) == [4]  # its neighbours are held
+
+
+def test_document_card_leads_the_prompt_and_is_not_sent_again(service, llm_server) -> None:  # type: ignore[no-untyped-def]
+    llm_server.responder = lambda request: "12.5% (p. 9)."
+    svc = _with_llm(service, llm_server, card_tokens=3000, card_outline_tokens=200)
+    doc = "northwind_2024_10K"
+    record = next(r for r in svc.records() if r["doc_id"] == doc)
+    card = svc.card([record], 1500)
+    assert card is not None and card.pieces, "the sample 10-K's statements belong in its card"
+    assert card.text.startswith("Document card:\nOutline (section: pages):\n")
+    assert "Primary financial statements:" in card.text
+    answer = answer_question(svc, "What was Northwind's operating margin in FY2024?", doc_id=doc,
+                             budget=1500)
+    first = llm_server.requests[-1]["messages"]
+    assert first[1]["content"].endswith(card.text) and "Excerpts:" not in first[1]["content"]
+    for piece in card.pieces:  # retrieval skips what the card holds
+        assert piece.text not in first[2]["content"]
+    cited = {p for c in answer.citations for p in c.pages}
+    assert card.pages[doc] <= cited
+    assert answer.route[0].context_tokens >= card.tokens + 1
+    # Another question about the same document shares the stable prefix exactly.
+    answer_question(svc, "Who was Northwind's largest customer in fiscal 2024?", doc_id=doc,
+                    budget=1500)
+    assert llm_server.requests[-1]["messages"][:2] == first[:2]
+    # No card for a document that fits the budget whole, nor when turned off.
+    assert svc.card([record], 100_000) is None
+    assert replace(svc, card_tokens=0, card_outline_tokens=0).card([record], 1500) is None
+
+
 def test_tables_are_cited_whole(service) -> None:  # type: ignore[no-untyped-def]
     answer = answer_question(service, "Northwind consolidated balance sheet total assets 2024",
                              doc_id="northwind_2024_10K", budget=600, retrieve_only=True)
@@ -160,7 +198,10 @@ def test_llm_answer_usage_and_cost(service, llm_server) -> None:  # type: ignore
     assert [s.step for s in answer.route] == ["retrieval"]
     assert len(llm_server.requests) == 3
     prompt = llm_server.requests[-1]["messages"]
-    assert prompt[1]["content"].index("Excerpts:") < prompt[1]["content"].index("Question:")
+    # Instructions, then the documents' header (the stable prefix), then excerpts and question.
+    assert [m["role"] for m in prompt] == ["system", "user", "user"]
+    assert prompt[1]["content"].startswith("Documents:\ndocument: northwind_2024_10K")
+    assert prompt[2]["content"].index("Excerpts:") < prompt[2]["content"].index("Question:")
     step = answer.route[0]
     assert answer.usage.prompt_tokens == step.prompt_tokens > step.context_tokens > 0
     assert answer.usage.total_tokens == answer.usage.prompt_tokens + answer.usage.completion_tokens

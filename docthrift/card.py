@@ -1,0 +1,138 @@
+"""The document card: what docthrift sends about a document with every question, before the
+question's excerpts, so that a provider's prompt cache can reuse it from one question to the
+next.
+
+It holds the outline (top-level sections with their pages) and the primary financial
+statements found at ingestion (income statement, balance sheet, cash flow statement: the
+inputs of the metric questions analysts ask most), within a token cap. It depends only on the
+document version, so it is built once per version and kept in memory. Retrieval is told which
+chunks the card holds and never sends them again (``indexes.retrieval.retrieve(held=...)``).
+Whether it pays, and when, is measured in docs/metrics.md#the-document-card.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from qdrant_client import QdrantClient
+
+from docthrift.models import ContextPiece
+from docthrift.prompting import context_block
+from docthrift.tokens import count_tokens
+from indexes.catalog import StoredChunk, document_chunks
+from indexes.records import record_version
+from indexes.retrieval import build_pieces
+from indexes.statements import statement_chunks
+
+CARD_TITLE = "Document card"
+STATEMENT_KINDS = ("income", "balance", "cash_flow")
+_MAX_CACHED = 64
+_cache: dict[tuple[str, tuple[tuple[str, str], ...], int, int], DocumentCard] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class DocumentCard:
+    """The card of the documents in scope and what it holds.
+
+    Attributes:
+        text: The card as the prompt carries it (after the documents' header).
+        pieces: The statement excerpts it holds, cited like retrieved excerpts.
+        held: Chunk positions the card holds, per document.
+        tokens: Tokens of ``text``.
+    """
+
+    text: str
+    pieces: list[ContextPiece]
+    held: dict[str, frozenset[int]]
+    tokens: int
+
+    @property
+    def pages(self) -> dict[str, set[int]]:
+        """Pages whose content the card holds, per document."""
+        pages: dict[str, set[int]] = {}
+        for piece in self.pieces:
+            pages.setdefault(piece.doc_id, set()).update(piece.pages)
+        return pages
+
+
+def document_card(client: QdrantClient, collection: str, records: list[dict[str, Any]], *,
+                  max_tokens: int, outline_tokens: int) -> DocumentCard:
+    """The card of ``records`` (cached per document versions and caps).
+
+    Args:
+        client: The index.
+        collection: Its collection.
+        records: The documents in scope, in order.
+        max_tokens: Most tokens of statements per document.
+        outline_tokens: Most tokens of outline per document.
+    """
+    key = (collection, tuple((r["doc_id"], record_version(r)) for r in records), max_tokens,
+           outline_tokens)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    several = len(records) > 1
+    blocks, pieces, held = [], [], {}
+    for record in records:
+        chunks = document_chunks(client, collection, record["doc_id"], record_version(record))
+        chosen = _statement_positions(chunks, record, max_tokens)
+        doc_pieces = build_pieces({record["doc_id"]: dict.fromkeys(chosen, 1.0)},
+                                  {record["doc_id"]: chunks}, [record["doc_id"]])
+        held[record["doc_id"]] = frozenset(chosen)
+        pieces.extend(doc_pieces)
+        blocks.append(_render(record, doc_pieces, outline_tokens, several))
+    text = f"{CARD_TITLE}:\n" + "\n\n".join(b for b in blocks if b)
+    made = DocumentCard(text=text, pieces=pieces, held=held, tokens=count_tokens(text))
+    with _lock:
+        if len(_cache) >= _MAX_CACHED:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = made
+    return made
+
+
+def _statement_positions(chunks: list[StoredChunk], record: dict[str, Any],
+                         max_tokens: int) -> list[int]:
+    """The statement chunks, income first, while they fit ``max_tokens``."""
+    chosen: list[int] = []
+    used = 0
+    for kind in STATEMENT_KINDS:
+        positions = [p for p in statement_chunks(chunks, record.get("statements") or {}, {kind})
+                     if p not in chosen]
+        cost = sum(chunks[p].tokens for p in positions)
+        if positions and used + cost <= max_tokens:
+            chosen.extend(positions)
+            used += cost
+    return sorted(chosen)
+
+
+def _render(record: dict[str, Any], pieces: list[ContextPiece], outline_tokens: int,
+            several: bool) -> str:
+    parts = [f"[{record['doc_id']}]"] if several else []
+    outline = _outline(record, outline_tokens)
+    if outline:
+        parts.append("Outline (section: pages):\n" + outline)
+    if pieces:
+        parts.append("Primary financial statements:\n" + "\n\n".join(
+            context_block(None, p.section, p.pages, p.text) for p in pieces))
+    return "\n\n".join(parts)
+
+
+def _outline(record: dict[str, Any], max_tokens: int) -> str:
+    """Top-level sections with their pages, while they fit ``max_tokens``."""
+    entries = record.get("outline") or []
+    top = min((int(e.get("level") or 1) for e in entries), default=1)
+    lines, used = [], 0
+    for entry in entries:
+        if int(entry.get("level") or 1) != top:
+            continue
+        start, end = entry["page_start"], entry["page_end"]
+        line = f"{entry['section']}: {start}" + (f"-{end}" if end != start else "")
+        cost = count_tokens(line) + 1
+        if used + cost > max_tokens:
+            break
+        lines.append(line)
+        used += cost
+    return "\n".join(lines)
