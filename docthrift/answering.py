@@ -3,8 +3,9 @@
 1. ``metadata``: a question about a document-level field is answered from the extracted
    metadata, with zero context tokens.
 2. ``retrieval``: context at the budget, after the document card (the same for every question
-   about the document, so a provider's prompt cache can reuse it); the model answers or says,
-   in a fixed form, that the context does not contain the answer.
+   about the document, so a provider's prompt cache can reuse it; with a card the excerpts get
+   the card's budget); the model answers or says, in a fixed form, that the context does not
+   contain the answer.
 3. ``wider``: on that, one wider retrieval (larger budget, more neighbours, larger sections).
 4. ``full-document``: the whole document(s), only when enabled in settings.
 
@@ -52,7 +53,9 @@ class QueryService:
     full_document_fallback: bool = False
     context_window: int = 128_000
     prices: dict[str, tuple[float, float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
-    card_tokens: int = 0  # statements in the document card, per document; 0: no card
+    card_tokens: int = 0  # excerpts in the document card, per document; 0: none
+    card_budget: int = 0  # budget of the question's excerpts after a card (0: the budget)
+    card_topic_tokens: int = 0  # budget of each checklist topic in the card; 0: statements only
     card_outline_tokens: int = 0
     card_max_documents: int = 1
 
@@ -65,16 +68,20 @@ class QueryService:
         return whole_document_context(self.client, self.collection, question, records,
                                       window or self.context_window)
 
-
-    def card(self, scope: list[dict[str, Any]], budget: int) -> DocumentCard | None:
+    def card(self, scope: list[dict[str, Any]], budget: int,
+             excerpts: int | None = None) -> DocumentCard | None:
         """The document card of ``scope``, or None: turned off, too many documents in scope,
-        or documents small enough to be sent whole within ``budget``."""
+        documents small enough to be sent whole within ``budget``, or a card that with
+        ``excerpts`` tokens of excerpts (default ``budget``) would not be smaller than the
+        documents themselves (a card must never make a prompt dearer than the whole text)."""
+        whole = sum(int(r.get("document_tokens") or 0) for r in scope)
         if not scope or (self.card_tokens <= 0 and self.card_outline_tokens <= 0) \
-                or len(scope) > self.card_max_documents \
-                or sum(int(r.get("document_tokens") or 0) for r in scope) <= budget:
+                or len(scope) > self.card_max_documents or whole <= budget:
             return None
-        return document_card(self.client, self.collection, scope, max_tokens=self.card_tokens,
+        card = document_card(self.client, self.collection, self.embedder, scope,
+                             max_tokens=self.card_tokens, topic_tokens=self.card_topic_tokens,
                              outline_tokens=self.card_outline_tokens)
+        return card if card.tokens + (excerpts or budget) < whole else None
 
 
 @dataclass(frozen=True)
@@ -136,15 +143,18 @@ def answer_with_prompt(service: QueryService, question: str, *, doc_id: str | No
     usage = Usage()
     mode, text = "none", ""
     prompt: Prompt | None = None
-    card: DocumentCard | None = None
     meta = None if retrieve_only else answer_from_metadata(question, scope)
+    # Without an explicit budget, the excerpts after a card get the card's budget.
+    excerpts = service.card_budget if budget is None and service.card_budget else options.budget
+    card = None if meta is not None else service.card(scope, options.budget, excerpts)
+    if card is not None:
+        options = replace(options, budget=excerpts)
     if meta is not None:
         steps.append(RouteStep(step="metadata"))
         mode, text = "metadata", meta
         context = RetrievedContext(question=question, doc_ids=[r["doc_id"] for r in scope],
                                    route="metadata", budget=options.budget, pieces=[])
     else:
-        card = service.card(scope, options.budget)
         context = retrieve(service.client, service.collection, service.embedder, question,
                            doc_id=doc_id, options=options, records=records,
                            held=card.held if card else None)
@@ -160,7 +170,7 @@ def answer_with_prompt(service: QueryService, question: str, *, doc_id: str | No
                                                      scope, card, steps, usage)
     cost = cost_usd(usage, service.llm.model, service.prices) if service.llm and usage.calls else (
         0.0 if not usage.calls else None)
-    held = card.pieces if card and (not steps or steps[-1].step != "full-document") else []
+    held = card.pieces if card and meta is None and steps[-1].step != "full-document" else []
     answer = Answer(
         question=question, answer=text, answer_mode=mode,  # type: ignore[arg-type]
         route=steps, citations=[*_plain(held), *_citations(context)],

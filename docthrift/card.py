@@ -2,11 +2,14 @@
 question's excerpts, so that a provider's prompt cache can reuse it from one question to the
 next.
 
-It holds the outline (top-level sections with their pages) and the primary financial
-statements found at ingestion (income statement, balance sheet, cash flow statement: the
-inputs of the metric questions analysts ask most), within a token cap. It depends only on the
-document version, so it is built once per version and kept in memory. Retrieval is told which
-chunks the card holds and never sends them again (``indexes.retrieval.retrieve(held=...)``).
+It holds the outline (top-level sections with their pages), the primary financial statements
+found at ingestion (income statement, balance sheet, cash flow statement: the inputs of the
+metric questions analysts ask most), and the passages that answer an analyst's standard
+checklist about a filing (segments, geographies, tax rate, what drove the results, deals,
+litigation, liquidity, debt, shareholder returns, customers, outlook), found by the same
+hybrid search as any question, all within a token cap. It depends only on the document
+version, so it is built once per version and kept in memory. Retrieval is told which chunks
+the card holds and never sends them again (``indexes.retrieval.retrieve(held=...)``).
 Whether it pays, and when, is measured in docs/metrics.md#the-document-card.
 """
 
@@ -22,14 +25,31 @@ from docthrift.models import ContextPiece
 from docthrift.prompting import context_block
 from docthrift.tokens import count_tokens
 from indexes.catalog import StoredChunk, document_chunks
+from indexes.embeddings import Embedder
 from indexes.records import record_version
-from indexes.retrieval import build_pieces
+from indexes.retrieval import RetrievalOptions, build_pieces, search_chunks, select_positions
 from indexes.statements import statement_chunks
 
 CARD_TITLE = "Document card"
 STATEMENT_KINDS = ("income", "balance", "cash_flow")
+# An analyst's standard questions about a filing, besides its statements: general financial
+# vocabulary, not any evaluation question's wording. Each brings its best passages, within
+# the per-topic budget, while the card has room.
+CHECKLIST = (
+    "revenue by segment and segment operating income",
+    "net sales by geographic area, countries and regions where the company operates",
+    "effective income tax rate",
+    "results of operations: what drove the changes in revenue, gross margin and operating income",
+    "acquisitions and divestitures during the year",
+    "legal proceedings and litigation",
+    "liquidity, capital expenditures and cash flows",
+    "long-term debt, borrowings and credit facilities",
+    "dividends and share repurchases",
+    "principal customers and concentration of revenue",
+    "outlook and guidance for the next year",
+)
 _MAX_CACHED = 64
-_cache: dict[tuple[str, tuple[tuple[str, str], ...], int, int], DocumentCard] = {}
+_cache: dict[tuple[str, tuple[tuple[str, str], ...], int, int, int], DocumentCard] = {}
 _lock = threading.Lock()
 
 
@@ -58,30 +78,37 @@ class DocumentCard:
         return pages
 
 
-def document_card(client: QdrantClient, collection: str, records: list[dict[str, Any]], *,
-                  max_tokens: int, outline_tokens: int) -> DocumentCard:
+def document_card(client: QdrantClient, collection: str, embedder: Embedder,
+                  records: list[dict[str, Any]], *, max_tokens: int, topic_tokens: int,
+                  outline_tokens: int) -> DocumentCard:
     """The card of ``records`` (cached per document versions and caps).
 
     Args:
         client: The index.
         collection: Its collection.
+        embedder: The query embedder, for the checklist's searches.
         records: The documents in scope, in order.
-        max_tokens: Most tokens of statements per document.
+        max_tokens: Most tokens of excerpts (statements, then checklist) per document.
+        topic_tokens: Budget of each checklist topic's search (0: statements only).
         outline_tokens: Most tokens of outline per document.
     """
     key = (collection, tuple((r["doc_id"], record_version(r)) for r in records), max_tokens,
-           outline_tokens)
+           topic_tokens, outline_tokens)
     with _lock:
         if key in _cache:
             return _cache[key]
     several = len(records) > 1
     blocks, pieces, held = [], [], {}
     for record in records:
-        chunks = document_chunks(client, collection, record["doc_id"], record_version(record))
+        doc_id = record["doc_id"]
+        chunks = document_chunks(client, collection, doc_id, record_version(record))
         chosen = _statement_positions(chunks, record, max_tokens)
-        doc_pieces = build_pieces({record["doc_id"]: dict.fromkeys(chosen, 1.0)},
-                                  {record["doc_id"]: chunks}, [record["doc_id"]])
-        held[record["doc_id"]] = frozenset(chosen)
+        if topic_tokens > 0:
+            chosen = _checklist_positions(client, collection, embedder, record, chunks, chosen,
+                                          max_tokens, topic_tokens)
+        doc_pieces = build_pieces({doc_id: dict.fromkeys(chosen, 1.0)}, {doc_id: chunks},
+                                  [doc_id])
+        held[doc_id] = frozenset(chosen)
         pieces.extend(doc_pieces)
         blocks.append(_render(record, doc_pieces, outline_tokens, several))
     text = f"{CARD_TITLE}:\n" + "\n\n".join(b for b in blocks if b)
@@ -108,6 +135,26 @@ def _statement_positions(chunks: list[StoredChunk], record: dict[str, Any],
     return sorted(chosen)
 
 
+def _checklist_positions(client: QdrantClient, collection: str, embedder: Embedder,
+                         record: dict[str, Any], chunks: list[StoredChunk], chosen: list[int],
+                         max_tokens: int, topic_tokens: int) -> list[int]:
+    """``chosen`` and, topic by topic, the chunks each checklist search selects within
+    ``topic_tokens``, while the card stays within ``max_tokens``."""
+    doc_id = record["doc_id"]
+    versions = {doc_id: record_version(record)}
+    taken = list(chosen)
+    used = sum(chunks[p].tokens for p in taken)
+    for topic in CHECKLIST:
+        hits = search_chunks(client, collection, embedder, topic, versions, RetrievalOptions())
+        picked = select_positions(hits, {doc_id: chunks}, RetrievalOptions(budget=topic_tokens),
+                                  held={doc_id: set(taken)})
+        for position in sorted(picked.get(doc_id, {})):
+            if used + chunks[position].tokens <= max_tokens:
+                taken.append(position)
+                used += chunks[position].tokens
+    return sorted(taken)
+
+
 def _render(record: dict[str, Any], pieces: list[ContextPiece], outline_tokens: int,
             several: bool) -> str:
     parts = [f"[{record['doc_id']}]"] if several else []
@@ -115,7 +162,7 @@ def _render(record: dict[str, Any], pieces: list[ContextPiece], outline_tokens: 
     if outline:
         parts.append("Outline (section: pages):\n" + outline)
     if pieces:
-        parts.append("Primary financial statements:\n" + "\n\n".join(
+        parts.append("Primary financial statements and key passages:\n" + "\n\n".join(
             context_block(None, p.section, p.pages, p.text) for p in pieces))
     return "\n\n".join(parts)
 

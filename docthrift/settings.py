@@ -110,10 +110,22 @@ class Settings(BaseSettings):
         False, description="As a last resort, send the whole document(s) to the model."
     )
     card_tokens: int = Field(
-        3000, ge=0, le=50_000,
-        description="Most tokens of primary financial statements in the document card, the part "
-        "of the prompt sent first with every question about a document so a provider's prompt "
-        "cache can reuse it; 0 leaves the statements out (docs/metrics.md#the-document-card).",
+        8000, ge=0, le=50_000,
+        description="Most tokens of excerpts in the document card (the primary financial "
+        "statements, then the analyst checklist's passages), the part of the prompt sent first "
+        "with every question about a document so a provider's prompt cache can reuse it; 0 "
+        "leaves them out (docs/metrics.md#the-document-card).",
+    )
+    card_budget_tokens: int = Field(
+        1200, ge=200, le=100_000,
+        description="Budget of a question's excerpts when a document card leads the prompt "
+        "(the card holds the statements and the checklist's passages); budget_tokens applies "
+        "without a card and to an explicit --budget.",
+    )
+    card_topic_tokens: int = Field(
+        700, ge=0, le=10_000,
+        description="Budget of each analyst-checklist topic's search in the document card; 0 "
+        "keeps the card to the statements.",
     )
     card_outline_tokens: int = Field(
         300, ge=0, le=20_000,

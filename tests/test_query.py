@@ -125,7 +125,7 @@ def test_document_card_leads_the_prompt_and_is_not_sent_again(service, llm_serve
     card = svc.card([record], 1500)
     assert card is not None and card.pieces, "the sample 10-K's statements belong in its card"
     assert card.text.startswith("Document card:\nOutline (section: pages):\n")
-    assert "Primary financial statements:" in card.text
+    assert "Primary financial statements and key passages:" in card.text
     answer = answer_question(svc, "What was Northwind's operating margin in FY2024?", doc_id=doc,
                              budget=1500)
     first = llm_server.requests[-1]["messages"]
@@ -139,8 +139,20 @@ def test_document_card_leads_the_prompt_and_is_not_sent_again(service, llm_serve
     answer_question(svc, "Who was Northwind's largest customer in fiscal 2024?", doc_id=doc,
                     budget=1500)
     assert llm_server.requests[-1]["messages"][:2] == first[:2]
-    # No card for a document that fits the budget whole, nor when turned off.
+    # Without an explicit budget the excerpts after a card get the card's budget.
+    lean = answer_question(replace(svc, card_budget=400), "Northwind research and development?",
+                           doc_id=doc)
+    assert 0 < lean.route[0].context_tokens - card.tokens <= 400
+    # No card for a document that fits the budget whole, nor when turned off, nor when the
+    # card and the excerpts would not be smaller than the document (5,400 tokens): the
+    # question gets plain retrieval at the budget, never a prompt dearer than the whole text.
     assert svc.card([record], 100_000) is None
+    big = replace(svc, card_tokens=8000, card_topic_tokens=700, card_budget=1200)
+    assert big.card([record], 4000, 1200) is None
+    plain = answer_question(big, "Who was Northwind's largest customer in fiscal 2024?",
+                            doc_id=doc)
+    assert "Document card:" not in llm_server.requests[-1]["messages"][1]["content"]
+    assert plain.usage.prompt_tokens < plain.baseline_tokens
     assert replace(svc, card_tokens=0, card_outline_tokens=0).card([record], 1500) is None
 
 
