@@ -233,3 +233,29 @@ def test_gate_exact_thresholds_pass() -> None:
                          "baseline": _summary(100_000, 0.80, 0.6)},
                         Thresholds(min_token_reduction=0.9000001))
     assert strict.passed is False
+
+
+def _cost(profile: str, grouping: str, ratio: float | None, system: str = "docthrift"):  # type: ignore[no-untyped-def]
+    from evals.models import ModelledCost
+
+    return ModelledCost(profile=profile, system=system, grouping=grouping,
+                        questions_per_document=None, written_tokens=0, read_tokens=0,
+                        fresh_tokens=0, input_usd=0, output_usd=0, usd=0, usd_per_correct=None,
+                        vs_baseline=0.05, vs_cached_baseline=ratio)
+
+
+def test_gate_checks_the_worst_cost_ratio_to_the_cached_baseline() -> None:
+    systems = {"docthrift": _summary(3_400, 0.80, None), "baseline": _summary(100_000, 0.85, None)}
+    costs = [_cost("openai", "10", 0.19), _cost("anthropic", "50", 0.29),
+             _cost("openai", "uncached", 9.0), _cost("openai", "10", 0.95, system="naive-rag"),
+             _cost("anthropic", "10", 1.0, system="baseline")]
+    passed = check_gate(systems, Thresholds(), costs=costs)
+    assert passed.passed is True
+    assert passed.reasons[-1] == ("cost per answer vs the cached baseline 29.0% ≤ 30.0% allowed "
+                                  "(worst: anthropic, 50 questions per document): pass")
+    failed = check_gate(systems, Thresholds(max_cost_ratio=0.2), costs=costs)
+    assert failed.passed is False and failed.checks["cost_ratio"]["profile"] == "anthropic"
+    # No modelled costs: said so, and not counted.
+    skipped = check_gate(systems, Thresholds())
+    assert skipped.passed is True and skipped.checks["cost_ratio"]["passed"] is None
+    assert "cost ratio: no modelled costs to compare; not checked" in skipped.reasons
