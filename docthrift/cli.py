@@ -178,7 +178,8 @@ def ask(
              "  docthrift eval questions.jsonl --docs filings/\n\n"
              "  docthrift eval financebench.jsonl --docs pdfs/ --systems baseline,baseline@32k,docthrift "
              "--out reports/release-1.4\n\n"
-             "  docthrift eval questions.jsonl --docs filings/ --only AMCOR_2023_10K --json")
+             "  docthrift eval questions.jsonl --docs filings/ --only AMCOR_2023_10K --json\n\n"
+             "  docthrift eval questions.jsonl --docs filings/ --questions-per-document 1,10,50")
 def evaluate(
     dataset: Annotated[Path, typer.Argument(help="Questions: canonical JSONL or FinanceBench's format.")],
     docs: Annotated[Path | None, typer.Option("--docs", help="Folder of the questions' PDFs; "
@@ -195,6 +196,12 @@ def evaluate(
         "--max-recall-drop", help="Gate: largest evidence-recall drop allowed (0.10).")] = None,
     max_accuracy_drop: Annotated[float | None, typer.Option(
         "--max-accuracy-drop", help="Gate: largest accuracy drop allowed (0.02).")] = None,
+    max_cost_ratio: Annotated[float | None, typer.Option(
+        "--max-cost-ratio", help="Gate: largest cost per answer over the cached baseline's, "
+        "under every pricing profile and grouping (0.30).")] = None,
+    questions_per_document: Annotated[str, typer.Option(
+        "--questions-per-document", help="Questions per document within one cache lifetime "
+        "for the modelled costs: 'dataset' (its own) and/or counts such as 1,10,50.")] = "dataset",
     judge: Annotated[bool, typer.Option("--judge", help="Also grade answers with the LLM judge.")] = False,
     home: HomeOption = None,
     as_json: JsonOption = False,
@@ -202,14 +209,17 @@ def evaluate(
     """Compare docthrift with the whole-document baseline; exit 1 when the release gate fails."""
     from docthrift.runtime import prepare_environment
     from evals.datasets import load_dataset
+    from evals.economics import parse_groupings
     from evals.systems import parse_systems
 
     load_dataset(dataset)  # fail fast on a bad line, before anything starts
+    parse_groupings(questions_per_document)
     if docs is not None and not docs.is_dir():
         raise DocthriftError(f"--docs {docs}: no such folder")
     settings = load_settings(home=home, gate_min_token_reduction=min_token_reduction,
                              gate_max_recall_drop=max_recall_drop,
-                             gate_max_accuracy_drop=max_accuracy_drop)
+                             gate_max_accuracy_drop=max_accuracy_drop,
+                             gate_max_cost_ratio=max_cost_ratio)
     parse_systems(systems, settings.context_window_tokens)
     prepare_environment(settings, quiet_failures=True)
     if judge and not settings.llm_configured:
@@ -223,6 +233,7 @@ def evaluate(
         report = evaluate_release(
             str(dataset), docs=str(docs) if docs else None, systems=systems, out=str(target),
             overrides=settings.overrides(), judge=judge,
+            questions_per_document=questions_per_document,
             doc_ids=[d.strip() for d in only.split(",") if d.strip()] if only else None)
     if as_json:
         from evals.report import report_json

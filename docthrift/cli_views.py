@@ -123,6 +123,17 @@ def print_eval_report(console: Console, report: Any, folder: Any) -> None:
                       _share(s.evidence_recall_any), _share(s.accuracy), per_correct,
                       str(s.truncated))
     console.print(table)
+    from evals.report_costs import cost_summary
+
+    costs = cost_summary(report)
+    if costs:
+        money = Table(title="docthrift's $ per answer vs the whole-document baseline "
+                            "(uncached; then cached, by questions per document)")
+        for column in costs[0]:
+            money.add_column(column, justify="left" if column == "profile" else "right")
+        for row in costs:
+            money.add_row(*row.values())
+        console.print(money)
     verdict = {True: "[green]PASS[/green]", False: "[red]FAIL[/red]", None: "not evaluated"}
     console.print(f"release gate: {verdict[report.gate.passed]}")
     for reason in report.gate.reasons:

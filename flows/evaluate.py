@@ -12,6 +12,7 @@ from docthrift import progress
 from docthrift.errors import DatasetError
 from docthrift.settings import Settings, load_settings
 from evals.datasets import load_dataset, restrict
+from evals.economics import DATASET, parse_groupings
 from evals.gate import Thresholds
 from evals.models import EvalQuestion, EvalReport, SystemAnswer
 from evals.systems import SystemSpec, parse_systems, pdf_paths
@@ -90,8 +91,9 @@ def answer_questions(spec: SystemSpec, questions: list[EvalQuestion], settings: 
 @task(name="assemble-report", cache_policy=NO_CACHE)
 def assemble_report(dataset: Path, questions: list[EvalQuestion],
                     answers: dict[str, list[SystemAnswer]], records: list[dict[str, Any]],
-                    settings: Settings) -> EvalReport:
-    """Aggregate, pair and gate."""
+                    settings: Settings, groupings: list[str]) -> EvalReport:
+    """Aggregate, pair, model the costs under prompt caching, and gate."""
+    from docthrift.pricing import pricing_profiles
     from evals.results import build_report
 
     return build_report(
@@ -100,7 +102,9 @@ def assemble_report(dataset: Path, questions: list[EvalQuestion],
         context_window=settings.context_window_tokens, records=records,
         thresholds=Thresholds(min_token_reduction=settings.gate_min_token_reduction,
                               max_recall_drop=settings.gate_max_recall_drop,
-                              max_accuracy_drop=settings.gate_max_accuracy_drop))
+                              max_accuracy_drop=settings.gate_max_accuracy_drop,
+                              max_cost_ratio=settings.gate_max_cost_ratio),
+        profiles=pricing_profiles(settings.custom_pricing), groupings=groupings)
 
 
 @task(name="write-report", cache_policy=NO_CACHE)
@@ -116,7 +120,8 @@ def write_outputs(report: EvalReport, out: Path) -> dict[str, Path]:
 @flow(name="evaluate-release")
 def evaluate_release(dataset: str, docs: str | None = None, systems: str = DEFAULT_SYSTEMS,
                      out: str | None = None, overrides: dict[str, Any] | None = None,
-                     judge: bool = False, doc_ids: list[str] | None = None) -> EvalReport:
+                     judge: bool = False, doc_ids: list[str] | None = None,
+                     questions_per_document: str = DATASET) -> EvalReport:
     """Compare docthrift with the whole-document baseline (and naive RAG) on a dataset.
 
     Args:
@@ -127,9 +132,12 @@ def evaluate_release(dataset: str, docs: str | None = None, systems: str = DEFAU
         overrides: Settings to override on top of the environment (gate thresholds, budget, ...).
         judge: Also grade answers with the LLM judge (its tokens are counted apart).
         doc_ids: Only the questions about these documents.
+        questions_per_document: Groupings of questions per document within one cache
+            lifetime for the modelled costs: ``dataset`` (its own) and/or counts, "1,10,50".
     """
     settings = load_settings(**(overrides or {}))
     specs = parse_systems(systems, settings.context_window_tokens)
+    groupings = parse_groupings(questions_per_document)
     source = Path(docs) if docs else settings.source_dir
     questions = load_questions(Path(dataset), doc_ids)
     pdfs = locate_documents(questions, source)
@@ -139,6 +147,6 @@ def evaluate_release(dataset: str, docs: str | None = None, systems: str = DEFAU
     if any(spec.kind == "naive-rag" for spec in specs):
         build_naive_store(records, pdfs, settings)
     answers = {spec.name: answer_questions(spec, questions, settings, judge) for spec in specs}
-    report = assemble_report(Path(dataset), questions, answers, records, settings)
+    report = assemble_report(Path(dataset), questions, answers, records, settings, groupings)
     write_outputs(report, Path(out) if out else settings.reports_dir / Path(dataset).stem)
     return report
