@@ -17,15 +17,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
-
-from qdrant_client import QdrantClient
 
 from docthrift.card import DocumentCard, document_card
 from docthrift.extractive import extractive_answer
 from docthrift.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
 from docthrift.metadata_answers import answer_from_metadata
-from docthrift.models import Answer, AnswerUsage, Citation, RetrievedContext, RouteStep
+from docthrift.models import (
+    Answer,
+    AnswerUsage,
+    Citation,
+    ContextPiece,
+    DocumentRecord,
+    RetrievedContext,
+    RouteStep,
+)
 from docthrift.prompting import (
     metadata_header,
     render_context,
@@ -34,18 +39,17 @@ from docthrift.prompting import (
     stable_prefix_tokens,
 )
 from docthrift.whole_document import WholeContext, whole_document_context
+from indexes.backend import Index
 from indexes.embeddings import Embedder
 from indexes.retrieval import WHOLE_ROUTE, RetrievalOptions, retrieve
 from indexes.routing import route_question
-from indexes.store import list_documents
 
 
 @dataclass
 class QueryService:
     """What answering needs, built once at an edge (a CLI command, the API's start)."""
 
-    client: QdrantClient
-    collection: str
+    index: Index
     embedder: Embedder
     llm: LLM | None
     options: RetrievalOptions
@@ -59,26 +63,27 @@ class QueryService:
     card_outline_tokens: int = 0
     card_max_documents: int = 1
 
-    def records(self) -> list[dict[str, Any]]:
-        return list_documents(self.client, self.collection)
+    def records(self) -> list[DocumentRecord]:
+        """Every indexed document's record."""
+        return self.index.list_documents()
 
-    def whole(self, question: str, records: list[dict[str, Any]], *,
+    def whole(self, question: str, records: list[DocumentRecord], *,
               window: int | None = None) -> WholeContext:
         """The whole documents as one context, cut to the context window (or ``window``)."""
-        return whole_document_context(self.client, self.collection, question, records,
+        return whole_document_context(self.index, question, records,
                                       window or self.context_window)
 
-    def card(self, scope: list[dict[str, Any]], budget: int,
+    def card(self, scope: list[DocumentRecord], budget: int,
              excerpts: int | None = None) -> DocumentCard | None:
         """The document card of ``scope``, or None: turned off, too many documents in scope,
         documents small enough to be sent whole within ``budget``, or a card that with
         ``excerpts`` tokens of excerpts (default ``budget``) would not be smaller than the
         documents themselves (a card must never make a prompt dearer than the whole text)."""
-        whole = sum(int(r.get("document_tokens") or 0) for r in scope)
+        whole = sum(r.document_tokens for r in scope)
         if not scope or (self.card_tokens <= 0 and self.card_outline_tokens <= 0) \
                 or len(scope) > self.card_max_documents or whole <= budget:
             return None
-        card = document_card(self.client, self.collection, self.embedder, scope,
+        card = document_card(self.index, self.embedder, scope,
                              max_tokens=self.card_tokens, topic_tokens=self.card_topic_tokens,
                              outline_tokens=self.card_outline_tokens)
         return card if card.tokens + (excerpts or budget) < whole else None
@@ -92,7 +97,7 @@ class Prompt:
     stable_tokens: int  # the leading tokens every question about the documents shares
 
 
-def build_prompt(service: QueryService, question: str, scope: list[dict[str, Any]],
+def build_prompt(service: QueryService, question: str, scope: list[DocumentRecord],
                  context: RetrievedContext, card: DocumentCard | None) -> Prompt:
     """The one template: the card as reference and the context as excerpts, or, when the
     documents were small enough to be sent whole, exactly the whole-document prompt."""
@@ -105,7 +110,7 @@ def build_prompt(service: QueryService, question: str, scope: list[dict[str, Any
     return Prompt(messages=messages, stable_tokens=stable_prefix_tokens(messages))
 
 
-def baseline_tokens(service: QueryService, question: str, records: list[dict[str, Any]]) -> int:
+def baseline_tokens(service: QueryService, question: str, records: list[DocumentRecord]) -> int:
     """Prompt tokens of the same template with the whole document(s) as context."""
     return service.whole(question, records).prompt_tokens
 
@@ -114,9 +119,9 @@ def _citations(context: RetrievedContext) -> list[Citation]:
     return _plain(context.pieces)
 
 
-def _scope(service: QueryService, question: str, doc_id: str | None,
-           records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    by_id = {r["doc_id"]: r for r in records}
+def _scope(question: str, doc_id: str | None,
+           records: list[DocumentRecord]) -> list[DocumentRecord]:
+    by_id = {r.doc_id: r for r in records}
     if doc_id is not None:
         return [by_id[doc_id]] if doc_id in by_id else []
     route = route_question(question, records)
@@ -134,10 +139,20 @@ def answer_with_prompt(service: QueryService, question: str, *, doc_id: str | No
                        budget: int | None = None,
                        retrieve_only: bool = False) -> tuple[Answer, Prompt | None]:
     """:func:`answer_question`, and the prompt of its last rung (None: no prompt, the
-    metadata answered). Without a model the prompt is the one a model would have been sent."""
+    metadata answered). Without a model the prompt is the one a model would have been sent.
+
+    The records read at the start name the versions every later read uses; holding
+    ``index.reading()`` keeps those versions readable while an ingestion switches documents.
+    """
+    with service.index.reading():
+        return _answer(service, question, doc_id, budget, retrieve_only)
+
+
+def _answer(service: QueryService, question: str, doc_id: str | None, budget: int | None,
+            retrieve_only: bool) -> tuple[Answer, Prompt | None]:
     started = time.perf_counter()
     records = service.records()
-    scope = _scope(service, question, doc_id, records)
+    scope = _scope(question, doc_id, records)
     options = replace(service.options, budget=budget or service.options.budget)
     steps: list[RouteStep] = []
     usage = Usage()
@@ -152,12 +167,11 @@ def answer_with_prompt(service: QueryService, question: str, *, doc_id: str | No
     if meta is not None:
         steps.append(RouteStep(step="metadata"))
         mode, text = "metadata", meta
-        context = RetrievedContext(question=question, doc_ids=[r["doc_id"] for r in scope],
+        context = RetrievedContext(question=question, doc_ids=[r.doc_id for r in scope],
                                    route="metadata", budget=options.budget, pieces=[])
     else:
-        context = retrieve(service.client, service.collection, service.embedder, question,
-                           doc_id=doc_id, options=options, records=records,
-                           held=card.held if card else None)
+        context = retrieve(service.index, service.embedder, question, doc_id=doc_id,
+                           options=options, records=records, held=card.held if card else None)
         if retrieve_only or service.llm is None:
             steps.append(RouteStep(step="retrieval",
                                    context_tokens=context.tokens + (card.tokens if card else 0)))
@@ -184,7 +198,7 @@ def answer_with_prompt(service: QueryService, question: str, *, doc_id: str | No
     return answer, prompt
 
 
-def _plain(pieces: list[Any]) -> list[Citation]:
+def _plain(pieces: list[ContextPiece]) -> list[Citation]:
     return [Citation(**p.model_dump(exclude={"position", "score"})) for p in pieces]
 
 
@@ -201,7 +215,7 @@ def _ask(service: QueryService, messages: list[dict[str, str]], step: str, conte
 
 def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
                      options: RetrievalOptions, context: RetrievedContext,
-                     scope: list[dict[str, Any]], card: DocumentCard | None,
+                     scope: list[DocumentRecord], card: DocumentCard | None,
                      steps: list[RouteStep], usage: Usage) -> tuple[str, RetrievedContext, Prompt]:
     card_tokens = card.tokens if card else 0
     prompt = build_prompt(service, question, scope, context, card)
@@ -211,9 +225,8 @@ def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
     wide = replace(options, budget=max(service.wide_budget, options.budget * 2),
                    neighbours=options.neighbours + 1,
                    small_section_tokens=options.small_section_tokens * 2)
-    context = retrieve(service.client, service.collection, service.embedder, question,
-                       doc_id=doc_id, options=wide, records=scope,
-                       held=card.held if card else None)
+    context = retrieve(service.index, service.embedder, question, doc_id=doc_id, options=wide,
+                       records=scope, held=card.held if card else None)
     prompt = build_prompt(service, question, scope, context, card)
     text = _ask(service, prompt.messages, "wider", context.tokens + card_tokens, steps, usage)
     if not says_not_in_context(text) or not service.full_document_fallback:

@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
 
-from qdrant_client import QdrantClient
-
-from docthrift.models import ContextPiece
+from docthrift.models import ContextPiece, DocumentRecord
 from docthrift.prompting import context_block
 from docthrift.tokens import count_tokens
+from indexes.backend import Index
 from indexes.catalog import StoredChunk, document_chunks
 from indexes.embeddings import Embedder
-from indexes.records import record_version
 from indexes.retrieval import RetrievalOptions, build_pieces, search_chunks, select_positions
 from indexes.statements import statement_chunks
 
@@ -49,7 +46,7 @@ CHECKLIST = (
     "outlook and guidance for the next year",
 )
 _MAX_CACHED = 64
-_cache: dict[tuple[str, tuple[tuple[str, str], ...], int, int, int], DocumentCard] = {}
+_cache: dict[tuple[str, str, tuple[tuple[str, str], ...], int, int, int], DocumentCard] = {}
 _lock = threading.Lock()
 
 
@@ -78,34 +75,34 @@ class DocumentCard:
         return pages
 
 
-def document_card(client: QdrantClient, collection: str, embedder: Embedder,
-                  records: list[dict[str, Any]], *, max_tokens: int, topic_tokens: int,
+def document_card(index: Index, embedder: Embedder, records: list[DocumentRecord], *,
+                  max_tokens: int, topic_tokens: int,
                   outline_tokens: int) -> DocumentCard:
     """The card of ``records`` (cached per document versions and caps).
 
     Args:
-        client: The index.
-        collection: Its collection.
+        index: The index.
         embedder: The query embedder, for the checklist's searches.
         records: The documents in scope, in order.
         max_tokens: Most tokens of excerpts (statements, then checklist) per document.
         topic_tokens: Budget of each checklist topic's search (0: statements only).
         outline_tokens: Most tokens of outline per document.
     """
-    key = (collection, tuple((r["doc_id"], record_version(r)) for r in records), max_tokens,
-           topic_tokens, outline_tokens)
+    key = (index.location, index.collection,
+           tuple((r.doc_id, r.current_version) for r in records), max_tokens, topic_tokens,
+           outline_tokens)
     with _lock:
         if key in _cache:
             return _cache[key]
     several = len(records) > 1
     blocks, pieces, held = [], [], {}
     for record in records:
-        doc_id = record["doc_id"]
-        chunks = document_chunks(client, collection, doc_id, record_version(record))
+        doc_id = record.doc_id
+        chunks = document_chunks(index, doc_id, record.current_version)
         chosen = _statement_positions(chunks, record, max_tokens)
         if topic_tokens > 0:
-            chosen = _checklist_positions(client, collection, embedder, record, chunks, chosen,
-                                          max_tokens, topic_tokens)
+            chosen = _checklist_positions(index, embedder, record, chunks, chosen, max_tokens,
+                                          topic_tokens)
         doc_pieces = build_pieces({doc_id: dict.fromkeys(chosen, 1.0)}, {doc_id: chunks},
                                   [doc_id])
         held[doc_id] = frozenset(chosen)
@@ -120,13 +117,13 @@ def document_card(client: QdrantClient, collection: str, embedder: Embedder,
     return made
 
 
-def _statement_positions(chunks: list[StoredChunk], record: dict[str, Any],
+def _statement_positions(chunks: list[StoredChunk], record: DocumentRecord,
                          max_tokens: int) -> list[int]:
     """The statement chunks, income first, while they fit ``max_tokens``."""
     chosen: list[int] = []
     used = 0
     for kind in STATEMENT_KINDS:
-        positions = [p for p in statement_chunks(chunks, record.get("statements") or {}, {kind})
+        positions = [p for p in statement_chunks(chunks, record.statements, {kind})
                      if p not in chosen]
         cost = sum(chunks[p].tokens for p in positions)
         if positions and used + cost <= max_tokens:
@@ -135,17 +132,17 @@ def _statement_positions(chunks: list[StoredChunk], record: dict[str, Any],
     return sorted(chosen)
 
 
-def _checklist_positions(client: QdrantClient, collection: str, embedder: Embedder,
-                         record: dict[str, Any], chunks: list[StoredChunk], chosen: list[int],
-                         max_tokens: int, topic_tokens: int) -> list[int]:
+def _checklist_positions(index: Index, embedder: Embedder, record: DocumentRecord,
+                         chunks: list[StoredChunk], chosen: list[int], max_tokens: int,
+                         topic_tokens: int) -> list[int]:
     """``chosen`` and, topic by topic, the chunks each checklist search selects within
     ``topic_tokens``, while the card stays within ``max_tokens``."""
-    doc_id = record["doc_id"]
-    versions = {doc_id: record_version(record)}
+    doc_id = record.doc_id
+    versions = {doc_id: record.current_version}
     taken = list(chosen)
     used = sum(chunks[p].tokens for p in taken)
     for topic in CHECKLIST:
-        hits = search_chunks(client, collection, embedder, topic, versions, RetrievalOptions())
+        hits = search_chunks(index, embedder, topic, versions, RetrievalOptions())
         picked = select_positions(hits, {doc_id: chunks}, RetrievalOptions(budget=topic_tokens),
                                   held={doc_id: set(taken)})
         for position in sorted(picked.get(doc_id, {})):
@@ -155,9 +152,9 @@ def _checklist_positions(client: QdrantClient, collection: str, embedder: Embedd
     return sorted(taken)
 
 
-def _render(record: dict[str, Any], pieces: list[ContextPiece], outline_tokens: int,
+def _render(record: DocumentRecord, pieces: list[ContextPiece], outline_tokens: int,
             several: bool) -> str:
-    parts = [f"[{record['doc_id']}]"] if several else []
+    parts = [f"[{record.doc_id}]"] if several else []
     outline = _outline(record, outline_tokens)
     if outline:
         parts.append("Outline (section: pages):\n" + outline)
@@ -167,16 +164,16 @@ def _render(record: dict[str, Any], pieces: list[ContextPiece], outline_tokens: 
     return "\n\n".join(parts)
 
 
-def _outline(record: dict[str, Any], max_tokens: int) -> str:
+def _outline(record: DocumentRecord, max_tokens: int) -> str:
     """Top-level sections with their pages, while they fit ``max_tokens``."""
-    entries = record.get("outline") or []
-    top = min((int(e.get("level") or 1) for e in entries), default=1)
+    entries = record.outline
+    top = min((e.level for e in entries), default=1)
     lines, used = [], 0
     for entry in entries:
-        if int(entry.get("level") or 1) != top:
+        if entry.level != top:
             continue
-        start, end = entry["page_start"], entry["page_end"]
-        line = f"{entry['section']}: {start}" + (f"-{end}" if end != start else "")
+        start, end = entry.page_start, entry.page_end
+        line = f"{entry.section}: {start}" + (f"-{end}" if end != start else "")
         cost = count_tokens(line) + 1
         if used + cost > max_tokens:
             break

@@ -12,9 +12,8 @@ one question to the next; a message boundary is where a cache breakpoint goes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from docthrift.models import HEADING_SEPARATOR, Citation
+from docthrift.models import HEADING_SEPARATOR, Citation, DocumentRecord
 from docthrift.tokens import count_tokens
 
 NOT_IN_CONTEXT = "NOT FOUND IN CONTEXT"
@@ -32,15 +31,15 @@ _PER_MESSAGE = 3
 _REPLY_PRIMING = 3
 
 
-def metadata_header(records: list[dict[str, Any]]) -> str:
+def metadata_header(records: Sequence[DocumentRecord]) -> str:
     """One line per document: id, company, type, period, title."""
     lines = []
     for record in records:
-        meta = record.get("metadata") or {}
-        fields = [f"document: {record['doc_id']}"]
+        fields = [f"document: {record.doc_id}"]
         for key in ("company", "doc_type", "fiscal_period", "period_end", "title"):
-            if meta.get(key):
-                fields.append(f"{key.replace('_', ' ')}: {meta[key]}")
+            value = getattr(record.metadata, key)
+            if value:
+                fields.append(f"{key.replace('_', ' ')}: {value}")
         lines.append("; ".join(fields))
     return "\n".join(lines)
 
@@ -106,7 +105,7 @@ def stable_prefix_tokens(messages: list[dict[str, str]]) -> int:
     return sum(_message_tokens(m) for m in messages[:2])
 
 
-def prompt_tokens(question: str, records: list[dict[str, Any]], context: str,
+def prompt_tokens(question: str, records: Sequence[DocumentRecord], context: str,
                   reference: str = "") -> int:
     """Prompt tokens of the template for ``question`` over ``records``."""
     return count_message_tokens(render_messages(question, metadata_header(records), context,

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, cycle, islice
-from typing import Any
 
 from docthrift.cache_costs import CachedCall, PromptShape, plan_cache, uncached
 from docthrift.errors import ConfigError
@@ -133,17 +132,18 @@ def modelled_costs(questions: Sequence[EvalQuestion], answers: dict[str, list[Sy
 
 def break_even(questions: Sequence[EvalQuestion], answers: dict[str, list[SystemAnswer]],
                profiles: dict[str, PricingProfile],
-               records: list[dict[str, Any]]) -> list[BreakEven]:
+               enrichment: Mapping[str, int]) -> list[BreakEven]:
     """Per profile: the fewest questions per document, asked within one cache lifetime, at
     which docthrift's ingestion plus its answers cost no more than the cached baseline's
-    answers, over the dataset's documents (None: not within ``MAX_BREAK_EVEN``)."""
+    answers, over the dataset's documents (None: not within ``MAX_BREAK_EVEN``).
+
+    ``enrichment``: the LLM enrichment tokens ingestion spent, per document id."""
     if CANDIDATE not in answers or REFERENCE not in answers:
         return []
-    tokens = {r["doc_id"]: int(r.get("enrichment_tokens") or 0) for r in records}
     documents = _by_document(questions)
     found = []
     for profile in profiles.values():
-        ingestion = sum(tokens.get(d, 0) for d in documents) * profile.output / 1e6
+        ingestion = sum(enrichment.get(d, 0) for d in documents) * profile.output / 1e6
         totals = {name: [sum(per_doc) for per_doc in zip(*(
             _group_totals([answers[name][i] for i in indexes], profile)
             for indexes in documents.values()), strict=True)]

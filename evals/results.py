@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from docthrift.models import DocumentRecord
 from docthrift.pricing import PricingProfile
 from evals.economics import (
     DATASET,
@@ -46,7 +47,7 @@ _PAIRED: dict[str, Callable[[SystemAnswer], float | None]] = {
 def build_report(dataset: str, questions: list[EvalQuestion],
                  answers: dict[str, list[SystemAnswer]], *, model: str | None,
                  context_window: int, thresholds: Thresholds,
-                 records: list[dict[str, Any]],
+                 records: list[DocumentRecord],
                  profiles: dict[str, PricingProfile] | None = None,
                  groupings: Sequence[str] = (DATASET,)) -> EvalReport:
     """The report of one evaluation run.
@@ -77,13 +78,14 @@ def build_report(dataset: str, questions: list[EvalQuestion],
 
 def _economics(questions: list[EvalQuestion], answers: dict[str, list[SystemAnswer]],
                profiles: dict[str, PricingProfile], groupings: Sequence[str],
-               records: list[dict[str, Any]]) -> Economics:
+               records: list[DocumentRecord]) -> Economics:
     return Economics(
         profiles={name: profile.model_dump() for name, profile in profiles.items()},
         groupings=list(groupings),
         stable_prefix_share={name: stable_share(rows) for name, rows in answers.items()},
         costs=modelled_costs(questions, answers, profiles, groupings),
-        break_even=break_even(questions, answers, profiles, records))
+        break_even=break_even(questions, answers, profiles,
+                              {r.doc_id: r.enrichment_tokens for r in records}))
 
 
 def _modelled_rows(questions: list[EvalQuestion], answers: dict[str, list[SystemAnswer]],
@@ -111,9 +113,9 @@ def _paired(answers: dict[str, list[SystemAnswer]]) -> dict[str, PairedDifferenc
     return paired
 
 
-def _ingestion(systems: dict[str, SystemSummary], records: list[dict[str, Any]]) -> IngestionCost:
-    tokens = sum(int(r.get("enrichment_tokens") or 0) for r in records)
-    costs = [r.get("enrichment_cost_usd", 0.0) for r in records]
+def _ingestion(systems: dict[str, SystemSummary], records: list[DocumentRecord]) -> IngestionCost:
+    tokens = sum(r.enrichment_tokens for r in records)
+    costs = [r.enrichment_cost_usd for r in records]
     cost = None if any(c is None for c in costs) else float(sum(c for c in costs if c is not None))
     saved = None
     if CANDIDATE in systems and REFERENCE in systems:

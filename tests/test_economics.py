@@ -93,11 +93,10 @@ def test_break_even_counts_ingestion() -> None:
     questions = _questions({"a": 2, "b": 2})
     answers = {"baseline": _answers(questions, DOC, 40),
                "docthrift": _answers(questions, CARD, 2_500)}
-    free = break_even(questions, answers, {"anthropic": ANTHROPIC}, [])
+    free = break_even(questions, answers, {"anthropic": ANTHROPIC}, {})
     assert free[0].questions_per_document == 1 and free[0].ingestion_usd == 0
-    records = [{"doc_id": "a", "enrichment_tokens": 40_000}, {"doc_id": "b",
-                                                            "enrichment_tokens": 40_000}]
-    paid = break_even(questions, answers, {"anthropic": ANTHROPIC}, records)[0]
+    enrichment = {"a": 40_000, "b": 40_000, "elsewhere": 90_000}  # not in the dataset: ignored
+    paid = break_even(questions, answers, {"anthropic": ANTHROPIC}, enrichment)[0]
     assert paid.ingestion_usd == pytest.approx(80_000 * 15.00 / 1e6)
     # Per document, the first question saves $0.22662 (nothing is written for a lone
     # question), two save $0.30114 (both prefixes written, then read), and each further
@@ -106,7 +105,7 @@ def test_break_even_counts_ingestion() -> None:
     assert paid.questions_per_document == 21
     never = break_even(questions, {"baseline": answers["docthrift"],
                                    "docthrift": answers["baseline"]},
-                       {"anthropic": ANTHROPIC}, records)
+                       {"anthropic": ANTHROPIC}, enrichment)
     assert never[0].questions_per_document is None
 
 

@@ -68,7 +68,7 @@ def make_economics(answers: dict[str, list[SystemAnswer]]) -> Economics:
         profiles={n: p.model_dump() for n, p in profiles.items()}, groupings=["dataset", "10"],
         stable_prefix_share={n: stable_share(rows) for n, rows in answers.items()},
         costs=modelled_costs(questions, answers, profiles, ["dataset", "10"]),
-        break_even=break_even(questions, answers, profiles, []))
+        break_even=break_even(questions, answers, profiles, {}))
 
 
 def make_report(measured: bool, passed: bool | None, costs: bool = False) -> EvalReport:
