@@ -1,6 +1,6 @@
 """Evidence recall and context tokens of retrieval on the dev questions, through the same
-code as ``docthrift ask --retrieve-only``, at several budgets, with and without the question's
-document named; then warm retrieval latency (p50, p95).
+code as ``docthrift ask --retrieve-only`` without the document card, at several budgets, with
+and without the question's document named; then warm retrieval latency (p50, p95).
 
     .venv/bin/python benchmarks/retrieval.py [--home DIR] [--budgets 1000,2000,4000,8000]
 
@@ -32,7 +32,9 @@ def main() -> None:
     from docthrift.settings import load_settings
     from evals.scoring import evidence_hit_all, evidence_hit_any
 
-    settings = load_settings(home=args.home)
+    # Retrieval alone, at each budget: no document card ahead of the excerpts (the card is
+    # measured by `docthrift eval`, docs/metrics.md#the-document-card).
+    settings = load_settings(home=args.home, card_tokens=0, card_outline_tokens=0)
     prepare_environment(settings)
     from flows.ingest import ingest_documents
 
