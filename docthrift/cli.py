@@ -227,7 +227,7 @@ def evaluate(
     only: Annotated[str | None, typer.Option("--only", help="Comma-separated document ids: "
                                              "evaluate their questions only.")] = None,
     min_token_reduction: Annotated[float | None, typer.Option(
-        "--min-token-reduction", help="Gate: least share of the baseline's prompt tokens saved (0.9).")] = None,
+        "--min-token-reduction", help="Gate: least share of the baseline's prompt tokens saved (0.8).")] = None,
     max_recall_drop: Annotated[float | None, typer.Option(
         "--max-recall-drop", help="Gate: largest evidence-recall drop allowed (0.10).")] = None,
     max_accuracy_drop: Annotated[float | None, typer.Option(

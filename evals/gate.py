@@ -17,7 +17,7 @@ EPSILON = 1e-9
 class Thresholds:
     """What the gate requires; shares in [0, 1] (0.10 is 10 points of recall)."""
 
-    min_token_reduction: float = 0.9
+    min_token_reduction: float = 0.8
     max_recall_drop: float = 0.10
     max_accuracy_drop: float = 0.02
     max_cost_ratio: float = 0.30

@@ -54,7 +54,7 @@ def test_eval_with_a_model_scores_and_gates(prefect_harness, home, samples_dir, 
     out = tmp_path / "report"
     result = runner.invoke(app, ["eval", str(samples_dir / "questions.jsonl"), "--docs",
                                  str(samples_dir), "--out", str(out), "--json"])
-    # The sample reports are short (1-6k tokens): docthrift cannot save 90% of them, so the
+    # The sample reports are short (1-6k tokens): docthrift cannot save 80% of them, so the
     # gate fails, and says why.
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
