@@ -46,10 +46,14 @@ class RetrievalOptions:
 
 def search_chunks(index: Index, embedder: Embedder, question: str, versions: dict[str, str],
                   options: RetrievalOptions) -> list[Hit]:
-    """Fused dense + sparse search over the current versions of the given documents."""
-    return index.search(embedder.embed_query(question), query_vector(expand_query(question)),
+    """Fused dense + sparse search over the current versions of the given documents, best
+    first; equal scores (frequent with rank fusion) in document order, so the same question
+    selects the same context in every process, and a document card stays byte-identical for
+    a provider's prompt cache."""
+    hits = index.search(embedder.embed_query(question), query_vector(expand_query(question)),
                         list(versions.values()), prefetch=options.prefetch,
                         limit=options.candidates, fusion=options.fusion)
+    return sorted(hits, key=lambda h: (-h.score, h.doc_id, h.position))
 
 
 def _group(chunks: list[StoredChunk], position: int, options: RetrievalOptions) -> list[int]:

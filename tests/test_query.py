@@ -16,7 +16,14 @@ from docthrift.tokens import count_tokens
 from flows.ingest import ingest_documents
 from indexes import store
 from indexes.catalog import StoredChunk, document_chunks
-from indexes.retrieval import Hit, RetrievalOptions, build_pieces, retrieve, select_positions
+from indexes.retrieval import (
+    Hit,
+    RetrievalOptions,
+    build_pieces,
+    retrieve,
+    search_chunks,
+    select_positions,
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +110,17 @@ def test_budget_stops_and_covered_tables_are_dropped() -> None:
     assert sum(CATALOG["d"][p].tokens for p in chosen["d"]) <= 450
     pieces = build_pieces(chosen, CATALOG, ["d"])
     assert len(pieces) == 1 and pieces[0].pages == [5, 6] and pieces[0].position == 8
+
+
+def test_equal_scores_come_in_document_order(service) -> None:  # type: ignore[no-untyped-def]
+    # Rank fusion gives hits the same score (a dense-only and a sparse-only hit at the same
+    # rank); their order must not depend on the engine's, so a context (and a document card)
+    # is the same in every process.
+    versions = {r.doc_id: r.current_version for r in service.records()}
+    hits = search_chunks(service.index, service.embedder, "revenue operating income cash",
+                         versions, RetrievalOptions(prefetch=8, candidates=16))
+    assert len({h.score for h in hits}) < len(hits), "expected tied scores to order"
+    assert hits == sorted(hits, key=lambda h: (-h.score, h.doc_id, h.position))
 
 
 def test_held_chunks_are_never_chosen_again() -> None:
