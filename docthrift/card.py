@@ -143,7 +143,8 @@ def _checklist_positions(index: Index, embedder: Embedder, record: DocumentRecor
     used = sum(chunks[p].tokens for p in taken)
     for topic in CHECKLIST:
         hits = search_chunks(index, embedder, topic, versions, RetrievalOptions())
-        picked = select_positions(hits, {doc_id: chunks}, RetrievalOptions(budget=topic_tokens),
+        picked = select_positions(hits, {doc_id: chunks},
+                                  RetrievalOptions(budget=topic_tokens, cap_share=1.0),
                                   held={doc_id: set(taken)})
         for position in sorted(picked.get(doc_id, {})):
             if used + chunks[position].tokens <= max_tokens:
