@@ -9,11 +9,16 @@
 
 With no model configured the answer is ``extractive`` (the most relevant sentences of the
 context, labelled as such), and ``retrieve_only`` returns the context alone.
+
+The scope (no document, one, or several) becomes context in one place,
+:func:`docthrift.scope.retrieve_in_scope`; earlier turns of a conversation (``history``) reach
+the model before the question on every rung.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,15 +30,18 @@ from docthrift.metadata_answers import answer_from_metadata
 from docthrift.models import Answer, AnswerUsage, Citation, RetrievedContext, RouteStep
 from docthrift.prompting import (
     metadata_header,
+    recent_history,
     render_context,
     render_messages,
     says_not_in_context,
 )
+from docthrift.scope import documents_in_scope, retrieve_in_scope, scope_ids
 from docthrift.whole_document import WholeContext, whole_document_context
 from indexes.embeddings import Embedder
-from indexes.retrieval import RetrievalOptions, retrieve
-from indexes.routing import route_question
+from indexes.retrieval import RetrievalOptions
 from indexes.store import list_documents
+
+History = Sequence[Mapping[str, str]]
 
 
 @dataclass
@@ -69,21 +77,32 @@ def _citations(context: RetrievedContext) -> list[Citation]:
     return [Citation(**p.model_dump(exclude={"position", "score"})) for p in context.pieces]
 
 
-def _scope(service: QueryService, question: str, doc_id: str | None,
-           records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    by_id = {r["doc_id"]: r for r in records}
-    if doc_id is not None:
-        return [by_id[doc_id]] if doc_id in by_id else []
-    route = route_question(question, records)
-    return [by_id[d] for d in (route.doc_ids or sorted(by_id))]
-
-
 def answer_question(service: QueryService, question: str, *, doc_id: str | None = None,
-                    budget: int | None = None, retrieve_only: bool = False) -> Answer:
-    """Run the ladder for one question and account for every token it spent."""
+                    budget: int | None = None, retrieve_only: bool = False,
+                    doc_ids: Sequence[str] | None = None, history: History = ()) -> Answer:
+    """Run the ladder for one question and account for every token it spent.
+
+    Args:
+        service: The query service.
+        question: The question.
+        doc_id: Answer from this document only.
+        budget: Context budget in o200k tokens (default: the service's).
+        retrieve_only: Return the context alone, with no answer.
+        doc_ids: Answer from these documents (instead of ``doc_id``); see
+            :mod:`docthrift.scope` for how several are searched.
+        history: Earlier ``{"role", "content"}`` turns of a conversation, sent to the model
+            before the question: the most recent user and assistant messages within
+            :func:`docthrift.prompting.recent_history`'s limits; unused without a model.
+
+    Raises:
+        RetrievalError: a named document is not indexed, or the index is empty.
+        AnswerError: the model endpoint failed.
+    """
     started = time.perf_counter()
+    ids = scope_ids(doc_id, doc_ids)
+    history = recent_history(history)
     records = service.records()
-    scope = _scope(service, question, doc_id, records)
+    scope = documents_in_scope(question, records, ids)
     options = replace(service.options, budget=budget or service.options.budget)
     steps: list[RouteStep] = []
     usage = Usage()
@@ -95,16 +114,15 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
         context = RetrievedContext(question=question, doc_ids=[r["doc_id"] for r in scope],
                                    route="metadata", budget=options.budget, pieces=[])
     else:
-        context = retrieve(service.client, service.collection, service.embedder, question,
-                           doc_id=doc_id, options=options, records=records)
+        context = retrieve_in_scope(service, question, ids, options, records)
         if retrieve_only or service.llm is None:
             steps.append(RouteStep(step="retrieval", context_tokens=context.tokens))
             if not retrieve_only:
                 mode, text = "extractive", extractive_answer(question, context.pieces)
         else:
             mode = "llm"
-            text, context = _ask_with_ladder(service, question, doc_id, options, context, scope,
-                                             steps, usage)
+            text, context = _ask_with_ladder(service, question, ids, options, context, scope,
+                                             steps, usage, history)
     cost = cost_usd(usage, service.llm.model, service.prices) if service.llm and usage.calls else (
         0.0 if not usage.calls else None)
     return Answer(
@@ -120,9 +138,11 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
 
 
 def _ask(service: QueryService, question: str, records: list[dict[str, Any]], context_text: str,
-         step: str, context_tokens: int, steps: list[RouteStep], usage: Usage) -> str:
+         step: str, context_tokens: int, steps: list[RouteStep], usage: Usage,
+         history: History = ()) -> str:
     assert service.llm is not None
-    reply = service.llm.chat_text(render_messages(question, metadata_header(records), context_text))
+    reply = service.llm.chat_text(render_messages(question, metadata_header(records), context_text,
+                                                  history))
     usage.add(reply.usage)
     steps.append(RouteStep(step=step, context_tokens=context_tokens,
                            prompt_tokens=reply.usage.prompt_tokens,
@@ -130,24 +150,25 @@ def _ask(service: QueryService, question: str, records: list[dict[str, Any]], co
     return reply.text
 
 
-def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
+def _ask_with_ladder(service: QueryService, question: str, ids: list[str] | None,
                      options: RetrievalOptions, context: RetrievedContext,
                      scope: list[dict[str, Any]], steps: list[RouteStep],
-                     usage: Usage) -> tuple[str, RetrievedContext]:
+                     usage: Usage, history: History) -> tuple[str, RetrievedContext]:
     text = _ask(service, question, scope, render_context(context.pieces), "retrieval",
-                context.tokens, steps, usage)
+                context.tokens, steps, usage, history)
     if not says_not_in_context(text):
         return text, context
     wide = replace(options, budget=max(service.wide_budget, options.budget * 2),
                    neighbours=options.neighbours + 1,
                    small_section_tokens=options.small_section_tokens * 2)
-    context = retrieve(service.client, service.collection, service.embedder, question,
-                       doc_id=doc_id, options=wide, records=scope)
+    # The wider search keeps to the documents the first one searched.
+    narrowed = None if ids is None else [r["doc_id"] for r in scope]
+    context = retrieve_in_scope(service, question, narrowed, wide, scope)
     text = _ask(service, question, scope, render_context(context.pieces), "wider",
-                context.tokens, steps, usage)
+                context.tokens, steps, usage, history)
     if not says_not_in_context(text) or not service.full_document_fallback:
         return text, context
     whole = service.whole(question, scope)
     text = _ask(service, question, scope, whole.text, "full-document", whole.context_tokens,
-                steps, usage)
+                steps, usage, history)
     return text, context

@@ -6,7 +6,7 @@ first: FinanceBench measured 79% correct with the filing before the question, 25
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from docthrift.models import HEADING_SEPARATOR, Citation
@@ -21,6 +21,10 @@ INSTRUCTIONS = (
 )
 # Tokens kept free for the question and the reply when a whole document is cut to the window.
 COMPLETION_RESERVE = 1024
+# Earlier turns of a conversation sent before the question: the most recent messages, at most
+# this many and this many tokens, so a long chat never outweighs the excerpts.
+HISTORY_MESSAGES = 8
+HISTORY_TOKENS = 2000
 # Per-message framing tokens of chat models (OpenAI's published counting recipe).
 _PER_MESSAGE = 3
 _REPLY_PRIMING = 3
@@ -65,15 +69,41 @@ def user_suffix(question: str) -> str:
     return f"\n\nQuestion: {question}\nAnswer:"
 
 
-def render_messages(question: str, header: str, context: str) -> list[dict[str, str]]:
-    """The chat messages for a question, whatever produced the context."""
+def render_messages(question: str, header: str, context: str,
+                    history: Sequence[Mapping[str, str]] = ()) -> list[dict[str, str]]:
+    """The chat messages for a question, whatever produced the context.
+
+    ``history`` (earlier user and assistant turns of a conversation) goes between the
+    instructions and the question, so the excerpts stay next to the question they answer.
+    """
     return [
         {"role": "system", "content": INSTRUCTIONS},
+        *({"role": m["role"], "content": m["content"]} for m in history),
         {"role": "user", "content": user_prefix(header) + context + user_suffix(question)},
     ]
 
 
-def count_message_tokens(messages: list[dict[str, str]]) -> int:
+def recent_history(history: Sequence[Mapping[str, str]], *, max_messages: int = HISTORY_MESSAGES,
+                   max_tokens: int = HISTORY_TOKENS) -> list[dict[str, str]]:
+    """The most recent user and assistant turns that fit both limits, oldest first.
+
+    Walks back from the newest message and stops at the first one that would pass either
+    limit, so what is kept is always an unbroken tail of the conversation.
+    """
+    kept: list[dict[str, str]] = []
+    used = 0
+    for message in reversed(history):
+        if message["role"] not in ("user", "assistant") or not message["content"]:
+            continue
+        cost = count_message_tokens([dict(message)]) - _REPLY_PRIMING
+        if len(kept) == max_messages or used + cost > max_tokens:
+            break
+        kept.append({"role": message["role"], "content": message["content"]})
+        used += cost
+    return kept[::-1]
+
+
+def count_message_tokens(messages: Sequence[Mapping[str, str]]) -> int:
     """Prompt tokens of chat messages as the API counts them (o200k, with framing)."""
     return sum(count_tokens(m["content"]) + count_tokens(m["role"]) + _PER_MESSAGE
                for m in messages) + _REPLY_PRIMING

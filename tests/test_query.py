@@ -195,3 +195,42 @@ def test_malformed_reply_twice_is_an_answer_error(service, llm_server) -> None: 
     llm_server.failures = ["malformed", "malformed"]
     with pytest.raises(AnswerError):
         answer_question(_with_llm(service, llm_server), "Northwind revenue?")
+
+
+def test_several_documents_restrict_routing(service) -> None:  # type: ignore[no-untyped-def]
+    from docthrift.errors import RetrievalError
+
+    pair = ["northwind_2024_10K", "contoso_2024Q4_earnings"]
+    named = answer_question(service, "Contoso revenue Q4 2024?", doc_ids=pair, retrieve_only=True)
+    assert {c.doc_id for c in named.citations} == {"contoso_2024Q4_earnings"}
+    unnamed = answer_question(service, "How many employees?", doc_ids=pair, retrieve_only=True)
+    assert unnamed.citations and {c.doc_id for c in unnamed.citations} <= set(pair)
+    # The 10-Q is outside the scope even though the question names its quarter.
+    outside = answer_question(service, "Northwind revenue in Q1 2025?", doc_ids=pair,
+                              retrieve_only=True)
+    assert {c.doc_id for c in outside.citations} == {"northwind_2024_10K"}
+    with pytest.raises(RetrievalError, match="nope: no such document"):
+        answer_question(service, "revenue?", doc_ids=[*pair, "nope"])
+    with pytest.raises(RetrievalError, match="not both"):
+        answer_question(service, "revenue?", doc_id=pair[0], doc_ids=pair)
+    with pytest.raises(RetrievalError, match="empty"):
+        answer_question(service, "revenue?", doc_ids=[])
+
+
+def test_history_goes_before_the_question_most_recent_first_kept(service, llm_server) -> None:  # type: ignore[no-untyped-def]
+    from docthrift.prompting import HISTORY_MESSAGES, HISTORY_TOKENS
+
+    llm_server.responder = lambda request: "$1,284 million."
+    turns = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"turn {i}"}
+             for i in range(HISTORY_MESSAGES + 4)]
+    answer_question(_with_llm(service, llm_server), "Northwind net revenue FY2024?",
+                    history=[{"role": "system", "content": "ignored"}, *turns])
+    sent = llm_server.requests[-1]["messages"]
+    assert [m["content"] for m in sent[1:-1]] == [t["content"] for t in turns[-HISTORY_MESSAGES:]]
+    assert sent[0]["role"] == "system" and "ignored" not in sent[0]["content"]
+    assert sent[-1]["content"].endswith("Question: Northwind net revenue FY2024?\nAnswer:")
+    # A long turn stops the history there: only what comes after it is kept.
+    long_turn = {"role": "assistant", "content": "revenue " * HISTORY_TOKENS}
+    answer_question(_with_llm(service, llm_server), "Northwind net revenue FY2024?",
+                    history=[turns[0], long_turn, turns[1]])
+    assert [m["content"] for m in llm_server.requests[-1]["messages"][1:-1]] == ["turn 1"]

@@ -1,0 +1,122 @@
+"""The documents a question is answered from, and the one place where a scope becomes context.
+
+A caller names no document (routing picks them from the question), one document, or several
+(``doc_ids``: the OpenAI endpoint's ``docthrift.doc_ids``, the MCP tool ``search_documents``,
+the Python API's ``ask`` and ``retrieve``). Every path that needs context (the answering
+ladder, ``retrieve_only``, the MCP tools, the Python API) goes through
+:func:`retrieve_in_scope`:
+
+- no ids: routing over every indexed document (the company, period and type a question names);
+- one id: that document;
+- several ids: routing restricted to them. A question that names one of them narrows to it;
+  otherwise they are searched together under one budget, best hits first, so one document
+  can take the whole budget. The multi-document budget split (a quota per document, then what
+  is left to the best hits) replaces this branch, and only this branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from docthrift.errors import RetrievalError
+from docthrift.models import RetrievedContext
+from indexes.retrieval import RetrievalOptions, retrieve
+from indexes.routing import route_question
+
+if TYPE_CHECKING:
+    from docthrift.answering import QueryService
+
+
+def scope_ids(doc_id: str | None = None, doc_ids: Sequence[str] | None = None) -> list[str] | None:
+    """The caller's scope as one list of ids, or None for routing over the whole index.
+
+    Raises:
+        RetrievalError: both forms were given, or the list is empty.
+    """
+    if doc_id is not None and doc_ids is not None:
+        raise RetrievalError("give one document (doc_id) or a list (doc_ids), not both")
+    if doc_id is not None:
+        return [doc_id]
+    if doc_ids is None:
+        return None
+    ids = list(dict.fromkeys(d.strip() for d in doc_ids if d and d.strip()))
+    if not ids:
+        raise RetrievalError("doc_ids is empty; name at least one document, or leave it out "
+                             "to let the question pick them")
+    return ids
+
+
+def check_ids(doc_ids: Sequence[str], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of ``doc_ids``, in the order given.
+
+    Raises:
+        RetrievalError: some ids are not indexed (the message names them).
+    """
+    by_id = {r["doc_id"]: r for r in records}
+    missing = [d for d in doc_ids if d not in by_id]
+    if missing:
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        names = ", ".join(missing[:5]) + more
+        raise RetrievalError(f"{names}: no such document in the index; see 'docthrift docs'")
+    return [by_id[d] for d in doc_ids]
+
+
+def documents_in_scope(question: str, records: list[dict[str, Any]],
+                       doc_ids: Sequence[str] | None) -> list[dict[str, Any]]:
+    """The records a question is answered from: the caller's documents, narrowed by routing
+    when there are several, or the routed documents when the caller named none."""
+    candidates = check_ids(doc_ids, records) if doc_ids is not None else records
+    if doc_ids is not None and len(doc_ids) == 1:
+        return candidates
+    route = route_question(question, candidates)
+    if route.doc_ids is None:
+        return sorted(candidates, key=lambda r: r["doc_id"])
+    chosen = set(route.doc_ids)
+    return [r for r in candidates if r["doc_id"] in chosen]
+
+
+def retrieve_in_scope(service: QueryService, question: str, doc_ids: Sequence[str] | None,
+                      options: RetrievalOptions,
+                      records: list[dict[str, Any]] | None = None) -> RetrievedContext:
+    """Context for ``question`` within ``options.budget`` over the caller's scope.
+
+    Args:
+        service: The query service (index client, embedder).
+        question: The question.
+        doc_ids: None (routing over ``records``), one id, or several (routing restricted to
+            them; where the multi-document budget split will go).
+        options: Retrieval options, budget included.
+        records: The records to choose from (default: every indexed document).
+
+    Raises:
+        RetrievalError: an id is not indexed, or the index is empty.
+    """
+    records = records if records is not None else service.records()
+    if doc_ids is None:
+        return retrieve(service.client, service.collection, service.embedder, question,
+                        options=options, records=records)
+    scoped = check_ids(doc_ids, records)
+    if len(scoped) == 1:
+        return retrieve(service.client, service.collection, service.embedder, question,
+                        doc_id=scoped[0]["doc_id"], options=options, records=records)
+    # Several documents: routing restricted to them, one budget for all (see the module
+    # docstring); the per-document budget split replaces this call.
+    return retrieve(service.client, service.collection, service.embedder, question,
+                    options=options, records=scoped)
+
+
+def retrieve_context(service: QueryService, question: str, *,
+                     doc_ids: Sequence[str] | None = None,
+                     budget: int | None = None) -> RetrievedContext:
+    """The budgeted context alone (no model call): what the MCP tool and the Python API return.
+
+    Args:
+        service: The query service.
+        question: The question.
+        doc_ids: The documents to search; None lets the question pick them.
+        budget: Context budget in o200k tokens (default: the service's).
+    """
+    options = replace(service.options, budget=budget or service.options.budget)
+    return retrieve_in_scope(service, question, doc_ids, options)
