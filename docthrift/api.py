@@ -34,6 +34,7 @@ from docthrift.errors import (
     RetrievalError,
 )
 from docthrift.models import Answer
+from docthrift.openai_api import openai_router
 from docthrift.settings import Settings
 from docthrift.validation import MAX_BUDGET, MIN_BUDGET, check_question
 
@@ -155,6 +156,9 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
         reasons = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
         return JSONResponse({"error": f"invalid request: {reasons}"}, status_code=422)
+
+    # OpenAI-compatible routes: the same auth, errors in OpenAI's shape.
+    app.include_router(openai_router(settings, lambda: state["service"], authorised))
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

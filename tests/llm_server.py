@@ -31,6 +31,7 @@ class FakeLLM:
         self.responder: Responder = _default_responder
         self.failures: list[str] = []  # "429", "500", "malformed", "empty", "badjson"
         self.requests: list[dict[str, Any]] = []
+        self.usages: list[dict[str, Any]] = []  # the usage of every completion sent
         self.cached_tokens = 0
         self.lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -54,6 +55,7 @@ class FakeLLM:
             self.responder = _default_responder
             self.failures.clear()
             self.requests.clear()
+            self.usages.clear()
             self.cached_tokens = 0
 
     def reply(self, request: dict[str, Any]) -> tuple[int, dict[str, Any] | str]:
@@ -71,6 +73,11 @@ class FakeLLM:
         if failure == "badjson":
             text = "this is not the JSON you asked for"
         completion = count_tokens(text)
+        usage = {"prompt_tokens": prompt, "completion_tokens": completion,
+                 "total_tokens": prompt + completion,
+                 "prompt_tokens_details": {"cached_tokens": self.cached_tokens}}
+        with self.lock:
+            self.usages.append(usage)
         return 200, {
             "id": f"chatcmpl-{len(self.requests)}",
             "object": "chat.completion",
@@ -78,9 +85,7 @@ class FakeLLM:
             "model": request.get("model", "test-model"),
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": text}}],
-            "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                      "total_tokens": prompt + completion,
-                      "prompt_tokens_details": {"cached_tokens": self.cached_tokens}},
+            "usage": usage,
         }
 
 
