@@ -276,3 +276,27 @@ class Answer(Frozen):
     usage: AnswerUsage
     baseline_tokens: int
     latency_ms: float
+
+
+class OutlineEntry(Frozen):
+    """One heading of a document's outline, with what reading it whole costs."""
+
+    section: str = Field(description="Heading path joined with ' > '.")
+    level: int
+    page_start: int
+    page_end: int
+    tokens: int = Field(description="o200k tokens of the section's text, subsections included.")
+
+
+class Passage(Frozen):
+    """Text read from one document (a section with its subsections, or pages), within a budget."""
+
+    doc_id: str
+    section: str | None = Field(None, description="The heading path read, when a section was asked.")
+    pages: list[int] = Field(description="Pages the returned text comes from.")
+    text: str
+    tokens: int = Field(description="o200k tokens of ``text``, at most the budget.")
+    total_tokens: int = Field(description="o200k tokens of the whole section or pages.")
+    truncated: bool = Field(description="Whether the text was cut to the budget.")
+    continue_from_page: int | None = Field(
+        None, description="When cut: the first page whose text was not returned in full.")
