@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -236,6 +236,7 @@ def evaluate(
 
 
 @app.command(epilog="Examples:\n\n  DOCTHRIFT_API_KEY=secret docthrift serve --port 8000\n\n"
+             "  # OpenAI clients: base_url http://127.0.0.1:8000/v1, api_key secret, model docthrift\n\n"
              "  docthrift serve --source filings/ --schedule-cron '0 2 * * *'\n\n"
              "  docthrift serve --source filings/ --schedule-interval 300")
 def serve(
@@ -250,7 +251,8 @@ def serve(
         "process.", metavar="SECONDS")] = None,
     source: SourceOption = None,
 ) -> None:
-    """Serve the HTTP API (query, documents, ingest); OpenAPI docs at /docs.
+    """Serve the HTTP API (query, documents, ingest) and the OpenAI-compatible
+    /v1/chat/completions (model 'docthrift'); OpenAPI docs at /docs.
 
     With a schedule, the server also registers the Prefect deployment of the ingestion flow
     and runs its scheduled runs itself, on its own index client (the way to schedule with the
@@ -274,6 +276,39 @@ def serve(
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     uvicorn.run(create_app(settings, schedule=schedule), host=host, port=port,
                 log_level="warning")
+
+
+@app.command(name="mcp", epilog="Examples:\n\n  docthrift mcp --home data   # stdio: an MCP client starts it\n\n"
+             "  claude mcp add docthrift -- docthrift mcp --home /abs/path/data\n\n"
+             "  DOCTHRIFT_API_KEY=secret docthrift mcp --transport streamable-http --port 8001")
+def mcp_server(
+    transport: Annotated[Literal["stdio", "streamable-http"], typer.Option(
+        "--transport", help="stdio (the client starts this command) or streamable-http "
+        "(serve http://HOST:PORT/mcp).")] = "stdio",
+    host: Annotated[str, typer.Option("--host", help="Interface for streamable-http.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port for streamable-http.")] = 8001,
+    home: HomeOption = None,
+) -> None:
+    """Serve the index to MCP clients and agents: search, list, outline and read documents.
+
+    Tools: search_documents(question, doc_ids?, budget?), list_documents(),
+    get_document_outline(doc_id), read_section(doc_id, section or pages, budget?). With
+    streamable-http and DOCTHRIFT_API_KEY set, clients send 'Authorization: Bearer <key>'.
+    The local index is held by one process: stop 'docthrift serve' on the same home first,
+    or use a Qdrant server (QDRANT_URL).
+    """
+    settings = _settings(home)
+    from docthrift.client import Docthrift
+    from docthrift.mcp_server import build_server, serve_http
+
+    server = build_server(Docthrift(settings=settings))  # opens the index: a clear error here
+    if transport == "stdio":
+        server.run("stdio")
+    else:
+        import signal
+
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)  # as in serve: close the index on exit
+        serve_http(server, settings, host=host, port=port)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

@@ -13,7 +13,7 @@ runner = CliRunner()
 
 
 def test_help_shows_examples() -> None:
-    for command in ([], ["ingest"], ["ask"], ["serve"], ["show"], ["eval"], ["docs"], ["demo"]):
+    for command in ([], ["ingest"], ["ask"], ["serve"], ["show"], ["eval"], ["docs"], ["demo"], ["mcp"]):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, command
 
