@@ -1,10 +1,14 @@
 """Load on ``docthrift serve``: concurrent clients sending retrieve-only queries.
 
-Ingests the PDFs into --home (the generated samples by default; --pdfs DIR for others),
-starts ``docthrift serve`` as its own process on 127.0.0.1, then runs N clients × M queries
-and prints errors, throughput and latency percentiles.
+Ingests the PDFs into --home (the generated samples by default; --pdfs DIR for others; an
+existing --home given alone is served as it is), starts ``docthrift serve`` as its own process
+on 127.0.0.1, then runs N clients × M queries and prints errors, throughput and latency
+percentiles. Questions: the samples' own, FinanceBench-format ones with --questions FILE, or a
+few generic ones.
 
     .venv/bin/python benchmarks/api_load.py [--clients 20] [--queries 100] [--pdfs DIR]
+    .venv/bin/python benchmarks/api_load.py --home .docthrift-bench \
+        --questions ../shared/data/financebench-dev/questions.jsonl
 """
 
 from __future__ import annotations
@@ -40,23 +44,31 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--queries", type=int, default=100, help="queries per client")
     parser.add_argument("--pdfs", type=Path, default=None, help="folder of PDFs (default: samples)")
-    parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--home", type=Path, default=None,
+                        help="index to serve (alone: served as it is, nothing ingested)")
+    parser.add_argument("--questions", type=Path, default=None,
+                        help="JSONL questions (canonical or FinanceBench format)")
     args = parser.parse_args()
+    existing = args.home is not None and args.pdfs is None
     home = args.home or Path(tempfile.mkdtemp(prefix="docthrift-load-"))
     env = {**os.environ, "DOCTHRIFT_HOME": str(home), "HF_HUB_OFFLINE": "1"}
     cli = [str(Path(sys.executable).parent / "docthrift")]
     questions = ["What was the net revenue in the last fiscal year?", "Total assets at year end?",
                  "What are the main risk factors?", "How much cash did operations generate?",
                  "Who is the largest customer?", "What guidance was given for next year?"]
-    if args.pdfs is None:
+    if args.pdfs is None and not existing:
         from docthrift.samples import generate_samples
 
         args.pdfs = home / "samples"
         generate_samples(args.pdfs)
         questions = [json.loads(line)["question"] for line in
                      (args.pdfs / "questions.jsonl").read_text().splitlines()]
-    subprocess.run([*cli, "ingest", str(args.pdfs), "--json"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    if args.questions is not None:
+        questions = [json.loads(line)["question"] for line in
+                     args.questions.read_text().splitlines() if line.strip()]
+    if args.pdfs is not None:
+        subprocess.run([*cli, "ingest", str(args.pdfs), "--json"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
     port = _free_port()
     server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env)
     base = f"http://127.0.0.1:{port}"

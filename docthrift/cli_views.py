@@ -7,10 +7,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from docthrift.models import IngestSummary
+from docthrift.models import DocumentRecord, IngestSummary
 
-_STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "removed": "yellow",
-                 "failed": "red"}
+_STATUS_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "duplicate": "dim",
+                 "removed": "yellow", "failed": "red"}
 
 
 def print_ingest_summary(console: Console, summary: IngestSummary) -> None:
@@ -26,21 +26,26 @@ def print_ingest_summary(console: Console, summary: IngestSummary) -> None:
     t = summary.totals
     console.print(
         f"{t['documents']} documents: {t['added']} added, {t['updated']} updated, "
-        f"{t['unchanged']} unchanged, {t['removed']} removed, {t['failed']} failed "
-        f"in {t['seconds']:.1f}s"
+        f"{t['unchanged']} unchanged, "
+        + (f"{t['duplicate']} duplicates, " if t["duplicate"] else "")
+        + f"{t['removed']} removed, {t['failed']} failed in {t['seconds']:.1f}s"
     )
     for d in summary.documents:
         if d.status == "removed":
             console.print(f"[yellow]removed:[/yellow] {d.doc_id} ({d.file} is no longer in the "
                           "folder it was ingested from)", highlight=False)
+        if d.note:
+            console.print(f"[dim]duplicate:[/dim] {d.file}: {d.note}", highlight=False)
         if d.error:
             console.print(f"[red]failed:[/red] {d.error}", highlight=False)
+        for warning in d.warnings:
+            console.print(f"[yellow]warning:[/yellow] {d.file}: {warning}", highlight=False)
         if d.needs_ocr:
             pages = ", ".join(map(str, d.needs_ocr[:20])) + ("…" if len(d.needs_ocr) > 20 else "")
             console.print(f"[yellow]needs OCR:[/yellow] {d.file} pages {pages} have no text layer")
 
 
-def print_documents(console: Console, records: list[dict[str, Any]]) -> None:
+def print_documents(console: Console, records: list[DocumentRecord]) -> None:
     """The indexed documents with their main metadata."""
     if not records:
         console.print("The index is empty; add documents with 'docthrift ingest PATH'.")
@@ -49,30 +54,29 @@ def print_documents(console: Console, records: list[dict[str, Any]]) -> None:
     for column in ("doc_id", "company", "type", "period", "pages", "sections", "chunks"):
         table.add_column(column)
     for r in records:
-        m = r.get("metadata", {})
-        table.add_row(r["doc_id"], m.get("company") or "", m.get("doc_type") or "",
-                      m.get("fiscal_period") or "", str(r.get("page_count", "")),
-                      str(r.get("sections", "")), str(r.get("chunks", "")))
+        m = r.metadata
+        table.add_row(r.doc_id, m.company or "", m.doc_type or "", m.fiscal_period or "",
+                      str(r.page_count), str(r.sections), str(r.chunks))
     console.print(table)
 
 
-def print_document(console: Console, record: dict[str, Any]) -> None:
+def print_document(console: Console, record: DocumentRecord) -> None:
     """A document's metadata, then its outline with page spans."""
-    m = record.get("metadata", {})
-    console.print(f"[bold]{record['doc_id']}[/bold]  {m.get('title') or ''}", highlight=False)
+    m = record.metadata
+    console.print(f"[bold]{record.doc_id}[/bold]  {m.title or ''}", highlight=False)
     for key in ("company", "ticker", "doc_type", "fiscal_period", "period_end"):
-        if m.get(key):
-            console.print(f"  {key}: {m[key]}", highlight=False)
-    console.print(f"  pages: {record.get('page_count')}  chunks: {record.get('chunks')}  "
-                  f"tokens: {record.get('document_tokens')}")
-    if record.get("summary"):
-        console.print(f"  summary: {record['summary']}", highlight=False)
+        if getattr(m, key):
+            console.print(f"  {key}: {getattr(m, key)}", highlight=False)
+    console.print(f"  pages: {record.page_count}  chunks: {record.chunks}  "
+                  f"tokens: {record.document_tokens}")
+    if record.summary:
+        console.print(f"  summary: {record.summary}", highlight=False)
     table = Table(title="Outline")
     table.add_column("section")
     table.add_column("pages", justify="right")
-    for s in record.get("outline", []):
-        span = f"{s['page_start']}" if s["page_start"] == s["page_end"] else f"{s['page_start']}-{s['page_end']}"
-        table.add_row("  " * (s.get("level", 1) - 1) + s["section"], span)
+    for s in record.outline:
+        span = f"{s.page_start}" if s.page_start == s.page_end else f"{s.page_start}-{s.page_end}"
+        table.add_row("  " * (s.level - 1) + s.section, span)
     console.print(table)
 
 

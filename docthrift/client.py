@@ -8,10 +8,10 @@
         print(answer.answer, [c.pages for c in answer.citations])
         context = dt.retrieve("Total assets?", doc_ids=["3M_2022_10K"], budget=2000)
 
-``Docthrift(qdrant_url="http://qdrant:6333")`` uses a Qdrant server instead. Settings are read
-once, here: the environment (``DOCTHRIFT_*``, ``OPENAI_API_KEY``, ...) under the arguments.
-Heavy libraries (the embedding model, Prefect, Qdrant's client) load on first use, so
-``import docthrift`` stays light.
+``Docthrift(qdrant_url="http://qdrant:6333")`` uses a Qdrant server instead of the embedded
+index. Settings are read once, here: the environment (``DOCTHRIFT_*``, ``OPENAI_API_KEY``, ...)
+under the arguments. Heavy libraries (the embedding model, Prefect, Qdrant) load on first use,
+so ``import docthrift`` stays light.
 """
 
 from __future__ import annotations
@@ -22,13 +22,19 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from docthrift.errors import ConfigError, RetrievalError
-from docthrift.models import Answer, IngestSummary, OutlineEntry, Passage, RetrievedContext
+from docthrift.models import (
+    Answer,
+    DocumentRecord,
+    IngestSummary,
+    OutlineSection,
+    Passage,
+    RetrievedContext,
+)
 from docthrift.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from qdrant_client import QdrantClient
-
     from docthrift.answering import QueryService
+    from indexes.backend import Index, StoredChunk
 
 DEFAULT_READ_BUDGET = 4000
 
@@ -37,16 +43,17 @@ class Docthrift:
     """An opened docthrift index: ingest PDFs, ask questions, read documents.
 
     Args:
-        home: Data folder (local index, Prefect's home, caches); default
+        home: Data folder (embedded index, Prefect's home, caches); default
             ``$DOCTHRIFT_HOME`` or ``.docthrift``.
-        qdrant_url: A Qdrant server to use instead of the local index.
+        qdrant_url: A Qdrant server to use instead of the embedded index.
         settings: Ready settings (then give neither ``home``, ``qdrant_url`` nor overrides).
         **overrides: Any other setting by name, e.g. ``budget_tokens=2000``,
             ``model="gpt-4o"``, ``collection="reports"``.
 
     Raises:
         ConfigError: contradictory or invalid settings.
-        IndexingError: the local index is held by another process.
+        IndexingError: the embedded index is held by another process, or needs
+            ``docthrift index migrate``.
 
     Example:
         >>> with Docthrift("data") as dt:  # doctest: +SKIP
@@ -63,16 +70,16 @@ class Docthrift:
         from indexes import store
 
         prepare_environment(self.settings)
-        self._client: QdrantClient | None = store.get_client(self.settings)
+        self._index: Index | None = store.get_index(self.settings)
         self._service: QueryService | None = None
 
     @property
     def service(self) -> QueryService:
-        """The query service (index client, embedding model, LLM client), built on first use."""
+        """The query service (index, embedding model, LLM client), built on first use."""
         if self._service is None:
             from docthrift.service import make_service
 
-            self._open_client()
+            self._open_index()
             self._service = make_service(self.settings)
         return self._service
 
@@ -92,7 +99,7 @@ class Docthrift:
         """
         from flows.ingest import ingest_documents
 
-        self._open_client()
+        self._open_index()
         items = [paths] if isinstance(paths, str | Path) else list(paths)
         return ingest_documents([str(p) for p in items], overrides=self.settings.overrides(),
                                 force=force)
@@ -136,26 +143,22 @@ class Docthrift:
         return retrieve_context(self.service, question, doc_ids=scope_ids(doc_ids=doc_ids),
                                 budget=budget)
 
-    def documents(self) -> list[dict[str, Any]]:
+    def documents(self) -> list[DocumentRecord]:
         """Every indexed document's record (metadata, outline, counts), sorted by id."""
-        from indexes.store import list_documents
+        return self._open_index().list_documents()
 
-        return list_documents(self._open_client(), self.settings.collection)
-
-    def document(self, doc_id: str) -> dict[str, Any]:
+    def document(self, doc_id: str) -> DocumentRecord:
         """One document's record.
 
         Raises:
             RetrievalError: the document is not indexed.
         """
-        from indexes.store import get_document
-
-        record = get_document(self._open_client(), self.settings.collection, doc_id)
+        record = self._open_index().get_document(doc_id)
         if record is None:
             raise RetrievalError(f"{doc_id}: no such document in the index; see 'docthrift docs'")
         return record
 
-    def outline(self, doc_id: str, *, max_level: int | None = None) -> list[OutlineEntry]:
+    def outline(self, doc_id: str, *, max_level: int | None = None) -> list[OutlineSection]:
         """The document's headings with pages and the tokens each section holds.
 
         Args:
@@ -188,13 +191,13 @@ class Docthrift:
                             budget=budget)
 
     def close(self) -> None:
-        """Release the index: closes the Qdrant clients this process holds, so another
-        process can open the local storage folder. Later calls raise ConfigError."""
+        """Release the index: closes the indexes this process holds, so another process can
+        open the embedded index's folder. Later calls raise ConfigError."""
         from indexes import store
 
-        if self._client is not None:
-            store.close_clients()
-        self._client = None
+        if self._index is not None:
+            store.close_indexes()
+        self._index = None
         self._service = None
 
     def __enter__(self) -> Self:
@@ -208,14 +211,12 @@ class Docthrift:
         where = self.settings.qdrant_url or str(self.settings.local_qdrant_path)
         return f"Docthrift({where!r}, collection={self.settings.collection!r})"
 
-    def _open_client(self) -> QdrantClient:
-        if self._client is None:
+    def _open_index(self) -> Index:
+        if self._index is None:
             raise ConfigError("this Docthrift is closed; open a new one")
-        return self._client
+        return self._index
 
-    def _chunks(self, record: dict[str, Any]) -> list[Any]:
+    def _chunks(self, record: DocumentRecord) -> list[StoredChunk]:
         from indexes.catalog import document_chunks
-        from indexes.records import record_version
 
-        return document_chunks(self._open_client(), self.settings.collection, record["doc_id"],
-                               record_version(record))
+        return document_chunks(self._open_index(), record.doc_id, record.current_version)

@@ -16,23 +16,21 @@ agent as tool errors with their message.
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
 
+from docthrift.api_guard import RequestGuard
 from docthrift.client import Docthrift
 from docthrift.errors import DocthriftError
-from docthrift.models import HEADING_SEPARATOR, Citation, OutlineEntry, Passage
+from docthrift.models import HEADING_SEPARATOR, Citation, DocumentRecord, OutlineSection, Passage
 from docthrift.prompting import context_block
 from docthrift.settings import Settings
 from docthrift.validation import MAX_BUDGET, MIN_BUDGET
@@ -85,7 +83,7 @@ class Outline(_Out):
 
     doc_id: str
     pages: int
-    sections: list[OutlineEntry]
+    sections: list[OutlineSection]
 
 
 @contextmanager
@@ -102,14 +100,13 @@ def _result(text: str, data: BaseModel) -> CallToolResult:
                           structured_content=data.model_dump(mode="json"))
 
 
-def summarise(record: dict[str, Any]) -> DocumentSummary:
+def summarise(record: DocumentRecord) -> DocumentSummary:
     """The fields of a document record an agent needs to pick documents."""
-    meta = record.get("metadata") or {}
+    meta = record.metadata
     return DocumentSummary(
-        doc_id=record["doc_id"], title=meta.get("title"), company=meta.get("company"),
-        doc_type=meta.get("doc_type"), fiscal_period=meta.get("fiscal_period"),
-        pages=int(record.get("page_count") or 0), sections=int(record.get("sections") or 0),
-        tokens=record.get("document_tokens"))
+        doc_id=record.doc_id, title=meta.title, company=meta.company, doc_type=meta.doc_type,
+        fiscal_period=meta.fiscal_period, pages=record.page_count, sections=record.sections,
+        tokens=record.document_tokens)
 
 
 def build_server(docthrift: Docthrift) -> MCPServer:
@@ -182,7 +179,7 @@ def build_server(docthrift: Docthrift) -> MCPServer:
         with _as_tool_errors():
             record = docthrift.document(doc_id)
             entries = docthrift.outline(doc_id, max_level=max_level)
-        found = Outline(doc_id=doc_id, pages=int(record.get("page_count") or 0), sections=entries)
+        found = Outline(doc_id=doc_id, pages=record.page_count, sections=entries)
         lines = [f"{'  ' * (e.level - 1)}{e.section.split(HEADING_SEPARATOR)[-1]} | "
                  f"{_span(e.page_start, e.page_end)} | {e.tokens} tokens" for e in entries]
         return _result(f"{doc_id}: {found.pages} pages\n" + "\n".join(lines), found)
@@ -223,31 +220,13 @@ def describe(passage: Passage) -> str:
     return line + "]"
 
 
-def require_key(app: ASGIApp, key: str) -> ASGIApp:
-    """``app`` behind ``Authorization: Bearer <key>`` (the HTTP API's key), checked before
-    anything else is read."""
-    expected = f"Bearer {key}".encode()
-
-    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            sent = dict(scope["headers"]).get(b"authorization", b"")
-            if not hmac.compare_digest(sent, expected):
-                denied = JSONResponse(
-                    {"error": "missing or wrong API key: send 'Authorization: Bearer <key>'"},
-                    status_code=401, headers={"WWW-Authenticate": "Bearer"})
-                await denied(scope, receive, send)
-                return
-        await app(scope, receive, send)
-
-    return guarded
-
-
 def serve_http(server: MCPServer, settings: Settings, *, host: str, port: int) -> None:
     """Serve MCP over streamable HTTP at ``http://host:port/mcp``, behind the API key when
     one is set (``DOCTHRIFT_API_KEY``)."""
     import uvicorn
 
-    app: ASGIApp = server.streamable_http_app(host=host)
-    if settings.api_key is not None:
-        app = require_key(app, settings.api_key.get_secret_value())
+    # The HTTP API's guard: the key first, then the body size, errors as {"error": "..."}.
+    app = RequestGuard(server.streamable_http_app(host=host),
+                       api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+                       open_paths=frozenset(), max_bytes=settings.max_request_bytes)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -8,7 +8,8 @@ Only questions that ask for the field itself qualify, not questions that merely 
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from docthrift.models import DocumentRecord
 
 _DOC = r"(document|filing|report|release|file|pdf)"
 _FIELDS: list[tuple[str, re.Pattern[str]]] = [
@@ -40,14 +41,13 @@ def metadata_field(question: str) -> str | None:
     return None
 
 
-def answer_from_metadata(question: str, records: list[dict[str, Any]]) -> str | None:
+def answer_from_metadata(question: str, records: list[DocumentRecord]) -> str | None:
     """Answer from the one document in scope, or None to go on to retrieval."""
     name = metadata_field(question)
     if name is None or len(records) != 1:
         return None
-    meta = records[0].get("metadata") or {}
-    value = meta.get(name)
+    value = getattr(records[0].metadata, name)
     if not value:
         return None
     shown = _TYPE_NAMES.get(value, value) if name == "doc_type" else value
-    return f"{_LABELS[name]} of {records[0]['doc_id']}: {shown} (from the document's metadata)."
+    return f"{_LABELS[name]} of {records[0].doc_id}: {shown} (from the document's metadata)."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DocType = Literal["10-K", "10-Q", "8-K", "earnings", "other"]
 ChunkKind = Literal["text", "table"]
@@ -102,6 +102,11 @@ class Document(Frozen):
     needs_ocr: list[int] = Field(
         default_factory=list, description="1-based pages with no text layer (scanned images)."
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What the reader could not take in: a repaired file, pages that came back "
+        "empty, unreadable text left out.",
+    )
     summary: str | None = None
 
 
@@ -156,7 +161,63 @@ def chunk_id(doc_id: str, content_hash: str, position: int) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, f"{doc_id}:{content_hash}:{position}"))
 
 
-IngestStatus = Literal["added", "updated", "unchanged", "removed", "failed"]
+class OutlineEntry(Frozen):
+    """One section of a document's outline, as its record keeps it."""
+
+    section: str = Field(description="Heading path joined with ' > '.")
+    level: int = 1
+    page_start: int
+    page_end: int
+    summary: str | None = None
+
+
+class DocumentRecord(BaseModel):
+    """What the index keeps about one document beside its chunks (one point, switched atomically).
+
+    ``version`` names the indexed version of the document (see ``indexes/records.py``); a record
+    written before versions existed has none and stands for its ``sha256``. The fields and their
+    order are the public JSON shape of ``docthrift show --json`` and ``GET /v1/documents``.
+    Unknown fields in a stored record are ignored, so an older index stays readable.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    doc_id: str
+    source: str = Field("", description="File name the document was read from.")
+    source_path: str | None = Field(None, description="Resolved path of that file when indexed.")
+    sha256: str
+    fingerprint: str | None = Field(None, description="Pipeline fingerprint of its chunks.")
+    version: str | None = Field(None, description="The indexed version its chunks carry.")
+    page_count: int = 0
+    metadata: DocumentMetadata = Field(default_factory=DocumentMetadata)
+    outline: list[OutlineEntry] = Field(default_factory=list)
+    sections: int = 0
+    tables: int = 0
+    chunks: int = 0
+    needs_ocr: list[int] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="See Document.warnings.")
+    statements: dict[str, int] = Field(default_factory=dict)
+    summary: str | None = None
+    document_tokens: int = 0
+    enrichment_tokens: int = 0
+    enrichment_cost_usd: float | None = 0.0
+    ingested_at: str | None = None
+
+    @field_validator("metadata", mode="before")
+    @classmethod
+    def _known_metadata(cls, value: object) -> object:
+        """Metadata written by another version may carry fields this one does not know."""
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if k in DocumentMetadata.model_fields}
+        return value if value is not None else {}
+
+    @property
+    def current_version(self) -> str:
+        """The version whose chunks queries read (its sha256 for a record without versions)."""
+        return self.version or self.sha256
+
+
+IngestStatus = Literal["added", "updated", "unchanged", "duplicate", "removed", "failed"]
 
 
 class DocumentResult(Frozen):
@@ -171,9 +232,11 @@ class DocumentResult(Frozen):
     chunks: int = 0
     embedded: int = Field(0, description="Distinct texts embedded (0 when skipped).")
     needs_ocr: list[int] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="See Document.warnings.")
     enrichment_tokens: int = Field(0, description="LLM tokens spent on enrichment (ingestion cost).")
     seconds: float = 0.0
     error: str | None = None
+    note: str | None = Field(None, description="Why a duplicate was not indexed again.")
 
 
 class IngestSummary(Frozen):
@@ -185,7 +248,7 @@ class IngestSummary(Frozen):
     @property
     def totals(self) -> dict[str, float | int]:
         """Counts per status and sums of pages, chunks and time."""
-        statuses = ("added", "updated", "unchanged", "removed", "failed")
+        statuses = ("added", "updated", "unchanged", "duplicate", "removed", "failed")
         totals: dict[str, float | int] = {
             s: sum(1 for d in self.documents if d.status == s) for s in statuses
         }
@@ -253,8 +316,6 @@ class RouteStep(Frozen):
     completion_tokens: int = 0
 
 
-
-
 class AnswerUsage(Frozen):
     """Tokens and cost of one answer, summed over its steps."""
 
@@ -278,7 +339,7 @@ class Answer(Frozen):
     latency_ms: float
 
 
-class OutlineEntry(Frozen):
+class OutlineSection(Frozen):
     """One heading of a document's outline, with what reading it whole costs."""
 
     section: str = Field(description="Heading path joined with ' > '.")

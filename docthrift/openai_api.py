@@ -17,7 +17,8 @@ URL at ``docthrift serve`` and ask the model ``docthrift``:
 - Streaming runs the whole ladder first (it reads each reply to decide whether to climb), then
   sends the final text in chunks of a few words; the role chunk goes out at once.
 - Errors on these routes use OpenAI's shape, ``{"error": {"message", "type", "param", "code"}}``,
-  whatever the rest of the API does.
+  whatever the rest of the API does: the request guard's 401 and 413 (through
+  :func:`error_body`), the framework's errors and docthrift's own.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
@@ -49,7 +50,11 @@ from docthrift.validation import MAX_BUDGET, MIN_BUDGET, check_question
 log = logging.getLogger(__name__)
 
 MODEL_ID = "docthrift"
+OPENAI_PATHS = ("/v1/models", "/v1/chat/completions")
 _WORDS_PER_CHUNK = 4
+# OpenAI's codes for the statuses the guard and the framework answer on their own.
+_CODES = {401: "invalid_api_key", 404: "not_found", 405: "method_not_allowed",
+          413: "request_too_large"}
 
 
 class OpenAIError(Exception):
@@ -70,6 +75,20 @@ class OpenAIError(Exception):
     def response(self) -> JSONResponse:
         """The error as a JSON response."""
         return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
+
+
+def speaks_openai(path: str) -> bool:
+    """Whether ``path`` is one of the OpenAI-compatible routes."""
+    return any(path == p or path.startswith(p + "/") for p in OPENAI_PATHS)
+
+
+def error_body(path: str, status: int, message: str) -> dict[str, Any]:
+    """An error's body for ``path``: OpenAI's shape on its routes, ``{"error": message}``
+    elsewhere (see :class:`docthrift.api_guard.RequestGuard`)."""
+    if not speaks_openai(path):
+        return {"error": message}
+    kind = "api_error" if status >= 500 else "invalid_request_error"
+    return OpenAIError(status, message, kind=kind, code=_CODES.get(status)).body()
 
 
 def _from_exception(exc: Exception) -> OpenAIError:
@@ -259,15 +278,16 @@ def _words(text: str) -> list[str]:
 
 
 def openai_router(settings: Settings, get_service: Callable[[], QueryService],
-                  auth: Callable[..., Any]) -> APIRouter:
-    """The OpenAI-compatible routes, behind the API's own auth dependency.
+                  dependencies: Sequence[Any] = ()) -> APIRouter:
+    """The OpenAI-compatible routes. The API's request guard checks the key before they run
+    (its 401 in OpenAI's shape through :func:`error_body`).
 
     Args:
         settings: The server's settings (question limits).
         get_service: Returns the server's query service (built at start-up).
-        auth: The API's auth dependency; its HTTP errors are answered in OpenAI's shape.
+        dependencies: The API's route dependencies (the bearer scheme in its OpenAPI docs).
     """
-    router = APIRouter(route_class=_OpenAIRoute, dependencies=[Depends(auth)],
+    router = APIRouter(route_class=_OpenAIRoute, dependencies=list(dependencies),
                        tags=["OpenAI-compatible"])
     started = int(time.time())
     model = {"id": MODEL_ID, "object": "model", "created": started, "owned_by": "docthrift"}
@@ -285,7 +305,7 @@ def openai_router(settings: Settings, get_service: Callable[[], QueryService],
 
     @router.post("/v1/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> Response:
-        # The body is read here, after the auth dependency ran.
+        # The body is read here, inside the route, so that its errors take OpenAI's shape.
         try:
             body = ChatRequest.model_validate_json(await request.body())
         except ValidationError as exc:

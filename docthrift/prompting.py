@@ -7,9 +7,8 @@ first: FinanceBench measured 79% correct with the filing before the question, 25
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from docthrift.models import HEADING_SEPARATOR, Citation
+from docthrift.models import HEADING_SEPARATOR, Citation, DocumentRecord
 from docthrift.tokens import count_tokens
 
 NOT_IN_CONTEXT = "NOT FOUND IN CONTEXT"
@@ -30,15 +29,15 @@ _PER_MESSAGE = 3
 _REPLY_PRIMING = 3
 
 
-def metadata_header(records: list[dict[str, Any]]) -> str:
+def metadata_header(records: Sequence[DocumentRecord]) -> str:
     """One line per document: id, company, type, period, title."""
     lines = []
     for record in records:
-        meta = record.get("metadata") or {}
-        fields = [f"document: {record['doc_id']}"]
+        fields = [f"document: {record.doc_id}"]
         for key in ("company", "doc_type", "fiscal_period", "period_end", "title"):
-            if meta.get(key):
-                fields.append(f"{key.replace('_', ' ')}: {meta[key]}")
+            value = getattr(record.metadata, key)
+            if value:
+                fields.append(f"{key.replace('_', ' ')}: {value}")
         lines.append("; ".join(fields))
     return "\n".join(lines)
 
@@ -109,7 +108,7 @@ def count_message_tokens(messages: Sequence[Mapping[str, str]]) -> int:
                for m in messages) + _REPLY_PRIMING
 
 
-def prompt_tokens(question: str, records: list[dict[str, Any]], context: str) -> int:
+def prompt_tokens(question: str, records: Sequence[DocumentRecord], context: str) -> int:
     """Prompt tokens of the template for ``question`` over ``records`` with ``context``."""
     return count_message_tokens(render_messages(question, metadata_header(records), context))
 

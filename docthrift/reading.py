@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from docthrift.errors import RetrievalError
-from docthrift.models import HEADING_SEPARATOR, OutlineEntry, Passage
+from docthrift.models import HEADING_SEPARATOR, DocumentRecord, OutlineSection, Passage
 from docthrift.tokens import count_tokens, truncate_to_tokens
 
 _MAX_CANDIDATES = 8
@@ -37,21 +37,21 @@ def _texts(chunks: Sequence[TextChunk]) -> list[TextChunk]:
     return [c for c in chunks if c.kind == "text"]
 
 
-def headings(record: dict[str, Any]) -> dict[str, tuple[int, int]]:
+def headings(record: DocumentRecord) -> dict[str, tuple[int, int]]:
     """Every heading path of the outline with its page span, in document order, the headings
     that only group others ("Part II > Item 7") included: a span covers its subsections."""
     spans: dict[str, tuple[int, int]] = {}
-    for entry in record.get("outline") or []:
-        parts = entry["section"].split(HEADING_SEPARATOR)
+    for entry in record.outline:
+        parts = entry.section.split(HEADING_SEPARATOR)
         for depth in range(1, len(parts) + 1):
             path = HEADING_SEPARATOR.join(parts[:depth])
-            first, last = spans.get(path, (entry["page_start"], entry["page_end"]))
-            spans[path] = (min(first, entry["page_start"]), max(last, entry["page_end"]))
+            first, last = spans.get(path, (entry.page_start, entry.page_end))
+            spans[path] = (min(first, entry.page_start), max(last, entry.page_end))
     return spans
 
 
-def outline(record: dict[str, Any], chunks: Sequence[TextChunk], *,
-            max_level: int | None = None) -> list[OutlineEntry]:
+def outline(record: DocumentRecord, chunks: Sequence[TextChunk], *,
+            max_level: int | None = None) -> list[OutlineSection]:
     """The document's headings in order, each with the tokens of its text and subsections.
 
     A heading path that occurs more than once is listed once, over all of its pages.
@@ -62,7 +62,7 @@ def outline(record: dict[str, Any], chunks: Sequence[TextChunk], *,
         return count_tokens("\n".join(c.text for c in texts if _under(c.section, path)))
 
     return [
-        OutlineEntry(section=path, level=path.count(HEADING_SEPARATOR) + 1, page_start=first,
+        OutlineSection(section=path, level=path.count(HEADING_SEPARATOR) + 1, page_start=first,
                      page_end=last, tokens=tokens(path))
         for path, (first, last) in headings(record).items()
         if max_level is None or path.count(HEADING_SEPARATOR) < max_level
@@ -125,7 +125,7 @@ def parse_pages(spec: str, page_count: int) -> list[int]:
     return sorted(pages)
 
 
-def read_passage(record: dict[str, Any], chunks: Sequence[TextChunk], *,
+def read_passage(record: DocumentRecord, chunks: Sequence[TextChunk], *,
                  section: str | None = None, pages: str | None = None,
                  budget: int) -> Passage:
     """A section (with its subsections) or some pages of one document, cut to ``budget`` tokens.
@@ -148,7 +148,7 @@ def read_passage(record: dict[str, Any], chunks: Sequence[TextChunk], *,
         path = find_section(list(headings(record)), section)
         chosen = [c for c in texts if _under(c.section, path)]
     else:
-        wanted = set(parse_pages(pages or "", int(record["page_count"])))
+        wanted = set(parse_pages(pages or "", record.page_count))
         chosen = [c for c in texts if wanted & set(range(c.page_start, c.page_end + 1))]
     whole = "\n".join(c.text for c in chosen)
     text, cut = _fit(whole, budget)
@@ -158,7 +158,7 @@ def read_passage(record: dict[str, Any], chunks: Sequence[TextChunk], *,
         last_whole = sum(len(c.text) + 1 for c in kept) - 1 <= len(text)
         following = chosen[len(kept)] if last_whole and len(kept) < len(chosen) else None
         resume = (following or kept[-1]).page_start if kept else chosen[0].page_start
-    return Passage(doc_id=record["doc_id"], section=path,
+    return Passage(doc_id=record.doc_id, section=path,
                    pages=sorted({p for c in kept for p in range(c.page_start, c.page_end + 1)}),
                    text=text, tokens=count_tokens(text), total_tokens=count_tokens(whole),
                    truncated=cut, continue_from_page=resume)

@@ -15,6 +15,9 @@ def prepare_environment(settings: Settings, *, verbose: bool = False,
                         quiet_failures: bool = False) -> None:
     """Point Prefect's home into DOCTHRIFT_HOME and switch off network-bound extras.
 
+    Flow runs log at INFO to the Prefect API (a line a document, shown in the Prefect UI),
+    task runs their warnings and errors; the console shows warnings and errors only.
+    ``verbose`` shows everything, task runs' INFO lines included.
     ``quiet_failures`` keeps Prefect's tracebacks of a failed run off the console (they still
     reach the Prefect API's logs), for one-shot commands that report failures themselves.
     """
@@ -24,7 +27,12 @@ def prepare_environment(settings: Settings, *, verbose: bool = False,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-        "PREFECT_LOGGING_LEVEL": "INFO" if verbose else "WARNING",
+        "PREFECT_LOGGING_LEVEL": "INFO",
+        "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "INFO" if verbose else "WARNING",
+        # Task runs' INFO lines (each step's progress and Prefect's "Finished in state
+        # Completed()", about ten a document) stay out of the Prefect UI unless verbose: the
+        # flow logs the line that matters; warnings, errors and tracebacks still show.
+        "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "INFO" if verbose else "WARNING",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",

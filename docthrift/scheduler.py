@@ -1,4 +1,4 @@
-"""Scheduled ingestion inside the API process, on the API's own Qdrant client (an API part).
+"""Scheduled ingestion inside the API process, on the API's own index (an API part).
 
 Local Qdrant lets one process hold a storage folder and the API holds it, so a Prefect runner or
 worker, which starts each flow run in a subprocess, cannot write the index. Instead the API
@@ -13,13 +13,15 @@ few seconds:
    work there too;
 2. reads the runs that are due (``get_scheduled_flow_runs_for_deployments``);
 3. claims the newest (Scheduled → Pending; a run the server will not hand over is left
-   alone) and cancels the older ones still waiting, since one run covers the whole folder;
-4. executes it in this thread with ``prefect.flow_engine.run_flow`` (Running → Completed or
-   Failed on the server), holding the lock that API-started ingestion holds too.
+   alone), labels it with this process (:mod:`docthrift.prefect_runtime`) and cancels the
+   older ones still waiting, since one run covers the whole folder;
+4. executes it in this thread with ``prefect.flow_engine.run_flow`` (Running → Completed, or
+   Failed when a document failed, with the run's summary as the state message), holding the
+   lock that API-started ingestion holds too.
 
-The flow builds its settings from the deployment's parameters; ``indexes.store.get_client``
-caches one client per storage folder, so the run writes through the API's own client, whose
-calls are serialised one short call at a time: queries go on while a run ingests.
+The flow builds its settings from the deployment's parameters; ``indexes.store.get_index``
+keeps one index object per storage folder and collection, so the run writes through the API's
+own index while its queries go on in parallel (the engine needs no lock around it).
 """
 
 from __future__ import annotations
@@ -28,14 +30,16 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
+from docthrift.errors import disk_full_message
+from docthrift.prefect_runtime import owner_labels
 from docthrift.settings import Settings
 
 if TYPE_CHECKING:
     from prefect.client.orchestration import SyncPrefectClient
-    from prefect.client.schemas.objects import FlowRun
+    from prefect.client.schemas.objects import FlowRun, State
     from prefect.client.schemas.responses import FlowRunResponse
 
 log = logging.getLogger(__name__)
@@ -132,16 +136,26 @@ class ScheduledIngestion:
             with self.lock:
                 if self._stop.is_set() or not _claim(client, newest):
                     return None
+                # Named after this process: if it dies, the next start marks the run crashed.
+                client.update_flow_run_labels(newest.id, owner_labels())
                 self._execute(client.read_flow_run(newest.id))
         return newest.id
 
     def _execute(self, flow_run: FlowRun) -> None:
+        from prefect.client.schemas.objects import State
         from prefect.flow_engine import run_flow
 
         from flows.ingest import ingest_documents
 
-        state = run_flow(ingest_documents, flow_run=flow_run, return_type="state")
-        log.info("scheduled ingestion %s: %s", flow_run.name, getattr(state, "type", state))
+        # Failed when a document failed (the others are indexed), with the summary as message.
+        state = cast("State[Any]", run_flow(ingest_documents, flow_run=flow_run,
+                                             return_type="state"))
+        log.log(logging.INFO if state.is_completed() else logging.WARNING,
+                "scheduled ingestion %s: %s (%s)", flow_run.name, state.name, state.message)
+        if state.is_failed():
+            reason = disk_full_message(state.result(raise_on_failure=False), self.settings.home)
+            if reason is not None:
+                log.error("scheduled ingestion %s: %s", flow_run.name, reason)
 
 
 def _schedule_next_runs(client: SyncPrefectClient, deployment_id: UUID) -> None:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docthrift.errors import RetrievalError
-from docthrift.models import RetrievedContext
+from docthrift.models import DocumentRecord, RetrievedContext
 from indexes.retrieval import RetrievalOptions, retrieve
 from indexes.routing import route_question
 
@@ -48,13 +48,13 @@ def scope_ids(doc_id: str | None = None, doc_ids: Sequence[str] | None = None) -
     return ids
 
 
-def check_ids(doc_ids: Sequence[str], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def check_ids(doc_ids: Sequence[str], records: list[DocumentRecord]) -> list[DocumentRecord]:
     """The records of ``doc_ids``, in the order given.
 
     Raises:
         RetrievalError: some ids are not indexed (the message names them).
     """
-    by_id = {r["doc_id"]: r for r in records}
+    by_id = {r.doc_id: r for r in records}
     missing = [d for d in doc_ids if d not in by_id]
     if missing:
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
@@ -63,8 +63,8 @@ def check_ids(doc_ids: Sequence[str], records: list[dict[str, Any]]) -> list[dic
     return [by_id[d] for d in doc_ids]
 
 
-def documents_in_scope(question: str, records: list[dict[str, Any]],
-                       doc_ids: Sequence[str] | None) -> list[dict[str, Any]]:
+def documents_in_scope(question: str, records: list[DocumentRecord],
+                       doc_ids: Sequence[str] | None) -> list[DocumentRecord]:
     """The records a question is answered from: the caller's documents, narrowed by routing
     when there are several, or the routed documents when the caller named none."""
     candidates = check_ids(doc_ids, records) if doc_ids is not None else records
@@ -72,18 +72,18 @@ def documents_in_scope(question: str, records: list[dict[str, Any]],
         return candidates
     route = route_question(question, candidates)
     if route.doc_ids is None:
-        return sorted(candidates, key=lambda r: r["doc_id"])
+        return sorted(candidates, key=lambda r: r.doc_id)
     chosen = set(route.doc_ids)
-    return [r for r in candidates if r["doc_id"] in chosen]
+    return [r for r in candidates if r.doc_id in chosen]
 
 
 def retrieve_in_scope(service: QueryService, question: str, doc_ids: Sequence[str] | None,
                       options: RetrievalOptions,
-                      records: list[dict[str, Any]] | None = None) -> RetrievedContext:
+                      records: list[DocumentRecord] | None = None) -> RetrievedContext:
     """Context for ``question`` within ``options.budget`` over the caller's scope.
 
     Args:
-        service: The query service (index client, embedder).
+        service: The query service (index, embedder).
         question: The question.
         doc_ids: None (routing over ``records``), one id, or several (routing restricted to
             them; where the multi-document budget split will go).
@@ -95,15 +95,15 @@ def retrieve_in_scope(service: QueryService, question: str, doc_ids: Sequence[st
     """
     records = records if records is not None else service.records()
     if doc_ids is None:
-        return retrieve(service.client, service.collection, service.embedder, question,
+        return retrieve(service.index, service.embedder, question,
                         options=options, records=records)
     scoped = check_ids(doc_ids, records)
     if len(scoped) == 1:
-        return retrieve(service.client, service.collection, service.embedder, question,
-                        doc_id=scoped[0]["doc_id"], options=options, records=records)
+        return retrieve(service.index, service.embedder, question,
+                        doc_id=scoped[0].doc_id, options=options, records=records)
     # Several documents: routing restricted to them, one budget for all (see the module
     # docstring); the per-document budget split replaces this call.
-    return retrieve(service.client, service.collection, service.embedder, question,
+    return retrieve(service.index, service.embedder, question,
                     options=options, records=scoped)
 
 

@@ -12,11 +12,8 @@ from indexes.retrieval import RetrievalOptions
 
 def make_service(settings: Settings) -> QueryService:
     """A QueryService over the configured index, model and prices."""
-    client = store.get_client(settings)
-    store.ensure_collections(client, settings.collection)
     return QueryService(
-        client=client,
-        collection=settings.collection,
+        index=store.get_index(settings),
         embedder=load_embedder(settings.embedding_backend, settings.cache_dir),
         llm=make_llm(settings) if settings.llm_configured else None,
         options=RetrievalOptions(budget=settings.budget_tokens),

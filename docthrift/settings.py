@@ -134,7 +134,16 @@ class Settings(BaseSettings):
 
     # API
     api_key: SecretStr | None = Field(
-        None, description="When set, the HTTP API requires 'Authorization: Bearer <key>'."
+        None, description="When set, the HTTP API requires 'Authorization: Bearer <key>' on "
+        "every path but /healthz, its docs (/docs, /redoc, /openapi.json) included."
+    )
+    public_docs: bool = Field(
+        False, description="Serve /docs, /redoc and /openapi.json without the API key (they "
+        "describe the API, not the documents)."
+    )
+    max_request_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest request body the API reads (413 above it); "
+        "the largest valid query is a few kilobytes."
     )
 
     @model_validator(mode="after")

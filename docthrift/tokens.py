@@ -55,10 +55,22 @@ def encoding() -> tiktoken.Encoding:
     )
 
 
+# Pieces of context recur across questions (the same sections, tables, statements): their
+# counts are kept. Whole documents are not (each is counted once per version elsewhere).
+_CACHED_CHARS = 50_000
+
+
 def count_tokens(text: str) -> int:
     """Count o200k_base tokens in ``text`` (special-token strings count as plain text)."""
     if not text:
         return 0
+    if len(text) <= _CACHED_CHARS:
+        return _count_cached(text)
+    return len(encoding().encode_ordinary(text))
+
+
+@lru_cache(maxsize=8192)
+def _count_cached(text: str) -> int:
     return len(encoding().encode_ordinary(text))
 
 

@@ -20,10 +20,8 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
 
-from qdrant_client import QdrantClient
-
+from docthrift.models import DocumentRecord
 from docthrift.prompting import (
     COMPLETION_RESERVE,
     context_block,
@@ -34,12 +32,14 @@ from docthrift.prompting import (
     user_suffix,
 )
 from docthrift.tokens import count_tokens, encoding
+from indexes.backend import Index
 from indexes.catalog import document_chunks
-from indexes.records import record_version
 
-_MAX_CACHED = 32
+_MAX_CACHED = 128  # a cut holds at most a window of text (about 0.5 MB at 128k tokens)
 _SAFE_CUT = re.compile(r"(?<=[^\W_])\n")  # a line break right after a letter or digit
-_cache: dict[tuple[str, tuple[tuple[str, str], ...], int], _Cut] = {}
+_Key = tuple[str, str, tuple[tuple[str, str], ...], int]
+_cache: dict[_Key, _Cut] = {}
+_making: dict[_Key, threading.Lock] = {}  # one thread counts a cut; the others wait for it
 _lock = threading.Lock()
 
 
@@ -64,10 +64,10 @@ class _Cut:
     tail: str
 
 
-def whole_document_context(client: QdrantClient, collection: str, question: str,
-                           records: list[dict[str, Any]], window: int) -> WholeContext:
+def whole_document_context(index: Index, question: str, records: list[DocumentRecord],
+                           window: int) -> WholeContext:
     """Whole documents for ``question`` in the one prompt template, cut to ``window`` tokens."""
-    cut = _cut(client, collection, records, window)
+    cut = _cut(index, records, window)
     messages = render_messages(question, metadata_header(records), cut.text)
     framing = count_message_tokens([messages[0], {"role": "user", "content": ""}])
     prompt = framing + cut.head_tokens + count_tokens(cut.tail + user_suffix(question))
@@ -75,14 +75,31 @@ def whole_document_context(client: QdrantClient, collection: str, question: str,
                         prompt_tokens=prompt, truncated=cut.truncated)
 
 
-def _cut(client: QdrantClient, collection: str, records: list[dict[str, Any]],
-         window: int) -> _Cut:
-    key = (collection, tuple((r["doc_id"], record_version(r)) for r in records), window)
+def _cut(index: Index, records: list[DocumentRecord], window: int) -> _Cut:
+    key = (index.location, index.collection,
+           tuple((r.doc_id, r.current_version) for r in records), window)
     with _lock:
         if key in _cache:
             return _cache[key]
+        making = _making.setdefault(key, threading.Lock())
+    # Counting a whole corpus takes seconds: queries that need the same cut at once (an API
+    # under load) wait for the one that counts it instead of each counting it again.
+    with making:
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        made = _make_cut(index, records, window)
+        with _lock:
+            while len(_cache) >= _MAX_CACHED:
+                _cache.pop(next(iter(_cache)))
+            _cache[key] = made
+            _making.pop(key, None)
+    return made
+
+
+def _make_cut(index: Index, records: list[DocumentRecord], window: int) -> _Cut:
     header = metadata_header(records)
-    text, spans = _joined(client, collection, records)
+    text, spans = _joined(index, records)
     template = count_message_tokens(render_messages("", header, ""))
     room = max(window - template - COMPLETION_RESERVE, 0)
     ids = encoding().encode_ordinary(text)
@@ -91,37 +108,32 @@ def _cut(client: QdrantClient, collection: str, records: list[dict[str, Any]],
         text = encoding().decode(ids[:room])
     boundaries = [m.end() - 1 for m in _SAFE_CUT.finditer(text)]
     split = boundaries[-1] if boundaries else 0
-    made = _Cut(text=text, pages=_surviving_pages(spans, len(text)),
+    return _Cut(text=text, pages=_surviving_pages(spans, len(text)),
                 context_tokens=min(len(ids), room), truncated=truncated,
                 head_tokens=count_tokens(user_prefix(header) + text[:split]), tail=text[split:])
-    with _lock:
-        if len(_cache) >= _MAX_CACHED:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = made
-    return made
 
 
-def _joined(client: QdrantClient, collection: str, records: list[dict[str, Any]]
+def _joined(index: Index, records: list[DocumentRecord]
             ) -> tuple[str, list[tuple[str, list[tuple[int, int, int]]]]]:
     """The documents' blocks joined, and per document each text chunk's pages and end offset."""
     parts: list[str] = []
     spans: list[tuple[str, list[tuple[int, int, int]]]] = []
     offset = 0
     for record in records:
-        stored = document_chunks(client, collection, record["doc_id"], record_version(record))
+        stored = document_chunks(index, record.doc_id, record.current_version)
         chunks = [c for c in stored if c.kind == "text"]
-        pages = list(range(1, int(record.get("page_count") or 1) + 1))
-        name = record["doc_id"] if len(records) > 1 else None
+        pages = list(range(1, (record.page_count or 1) + 1))
+        name = record.doc_id if len(records) > 1 else None
         lead = ("\n\n" if parts else "") + context_block(name, "", pages, "")
         parts.append(lead)
         offset += len(lead)
         doc_spans = []
-        for index, chunk in enumerate(chunks):
-            piece = chunk.text if index == 0 else "\n" + chunk.text
+        for number, chunk in enumerate(chunks):
+            piece = chunk.text if number == 0 else "\n" + chunk.text
             parts.append(piece)
             offset += len(piece)
             doc_spans.append((chunk.page_start, chunk.page_end, offset))
-        spans.append((record["doc_id"], doc_spans))
+        spans.append((record.doc_id, doc_spans))
     return "".join(parts), spans
 
 

@@ -4,42 +4,30 @@ Each PDF's page text (PyMuPDF, pages joined in order) is cut into 1,024-characte
 with 30 characters of overlap, each embedded with all-MiniLM-L6-v2 (the configured backend)
 and searched densely within the question's document. The context is the top-scoring chunks,
 in score order, as many as fit the same token budget docthrift gets. The store lives beside
-docthrift's in a collection of its own and is built once per document version.
+docthrift's (its own shard of the embedded index, or its own collection on a server) and is
+built once per document version.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pymupdf
-from qdrant_client import QdrantClient, models
 
 from docthrift.errors import DatasetError
-from docthrift.models import ID_NAMESPACE
+from docthrift.models import DocumentRecord
 from docthrift.prompting import context_block
 from docthrift.tokens import count_tokens
-from indexes.embeddings import DIMENSIONS, Embedder
+from indexes.backend import Index, Passage
+from indexes.embeddings import Embedder
 
 CHUNK_CHARS = 1024
 OVERLAP_CHARS = 30
 _SEARCH_LIMIT = 200
 
 
-@dataclass(frozen=True)
-class NaiveChunk:
-    """A fixed-size piece of a document's text and the pages it spans."""
-
-    position: int
-    text: str
-    pages: list[int]
-
-
-def naive_collection(collection: str) -> str:
-    """The naive store's collection, beside docthrift's."""
-    return f"{collection}-naive-rag"
+# A fixed-size piece of a document's text and the pages it spans.
+NaiveChunk = Passage
 
 
 def split_pages(pages: list[str], size: int = CHUNK_CHARS, overlap: int = OVERLAP_CHARS) -> list[NaiveChunk]:
@@ -70,59 +58,36 @@ def read_pages(path: Path) -> list[str]:
         return [page.get_text() for page in pdf]
 
 
-def ensure_indexed(client: QdrantClient, collection: str, embedder: Embedder,
-                   record: dict[str, Any], pdf: Path, batch_size: int = 64) -> int:
+def ensure_indexed(index: Index, embedder: Embedder, record: DocumentRecord, pdf: Path,
+                   batch_size: int = 64) -> int:
     """Build the naive store for this document version unless it is there; return its chunks."""
-    name = naive_collection(collection)
-    if not client.collection_exists(name):
-        client.create_collection(name, vectors_config=models.VectorParams(
-            size=DIMENSIONS, distance=models.Distance.COSINE))
-    version = _version_filter(record)
-    have = client.count(name, count_filter=version, exact=True).count
+    have = index.count_passages(record.doc_id, record.sha256)
     if have:
         return have
     if not pdf.is_file():
-        raise DatasetError(f"{record['doc_id']}: no PDF at {pdf}; naive-rag reads the PDF "
+        raise DatasetError(f"{record.doc_id}: no PDF at {pdf}; naive-rag reads the PDF "
                            "itself: pass --docs with the folder that holds it")
     chunks = split_pages(read_pages(pdf))
     vectors = embedder.embed([c.text for c in chunks], batch_size=batch_size)
-    client.upsert(name, points=[
-        models.PointStruct(
-            id=str(uuid.uuid5(ID_NAMESPACE, f"naive/{record['doc_id']}/{record['sha256']}/{c.position}")),
-            vector=vectors[i].tolist(),
-            payload={"doc_id": record["doc_id"], "sha256": record["sha256"], "text": c.text,
-                     "pages": c.pages, "position": c.position})
-        for i, c in enumerate(chunks)])
-    client.delete(name, points_selector=models.FilterSelector(filter=models.Filter(
-        must=[models.FieldCondition(key="doc_id", match=models.MatchValue(value=record["doc_id"]))],
-        must_not=[models.FieldCondition(key="sha256", match=models.MatchValue(value=record["sha256"]))])))
+    index.write_passages(record.doc_id, record.sha256, chunks, vectors)
     return len(chunks)
 
 
-def naive_context(client: QdrantClient, collection: str, embedder: Embedder, question: str,
-                  record: dict[str, Any], budget: int) -> tuple[str, list[int], int]:
+def naive_context(index: Index, embedder: Embedder, question: str, record: DocumentRecord,
+                  budget: int) -> tuple[str, list[int], int]:
     """Top chunks by cosine within ``budget`` tokens: (context text, pages, context tokens)."""
-    hits = client.query_points(naive_collection(collection), query=embedder.embed_query(question),
-                               query_filter=_version_filter(record), limit=_SEARCH_LIMIT,
-                               with_payload=True).points
+    hits = index.search_passages(embedder.embed_query(question), record.doc_id, record.sha256,
+                                 _SEARCH_LIMIT)
     blocks: list[str] = []
     pages: set[int] = set()
     used = 0
     for hit in hits:
-        payload = hit.payload or {}
-        block = context_block(None, "", payload["pages"], payload["text"])
+        block = context_block(None, "", hit.pages, hit.text)
         tokens = count_tokens(block)
         if used + tokens > budget:
             break
         blocks.append(block)
-        pages.update(payload["pages"])
+        pages.update(hit.pages)
         used += tokens
     text = "\n\n".join(blocks)
     return text, sorted(pages), count_tokens(text)
-
-
-def _version_filter(record: dict[str, Any]) -> models.Filter:
-    return models.Filter(must=[
-        models.FieldCondition(key="doc_id", match=models.MatchValue(value=record["doc_id"])),
-        models.FieldCondition(key="sha256", match=models.MatchValue(value=record["sha256"])),
-    ])

@@ -1,8 +1,9 @@
 """The evaluation report in the forms people and machines read it.
 
 ``report.json`` (:func:`report_json`), the Markdown tables (:func:`render_markdown`), a chart
-(:func:`render_chart`), all three at once (:func:`write_report`), and the same report as Prefect
-artifacts (:func:`publish_artifacts`). The figures come from :class:`~evals.models.EvalReport`
+(:func:`render_chart`), all three at once (:func:`write_report`), the same report as Prefect
+artifacts (:func:`publish_artifacts`), and the gate's verdict in one line (:func:`gate_line`),
+the evaluation run's state message. The figures come from :class:`~evals.models.EvalReport`
 as computed elsewhere; nothing here computes a metric. matplotlib and Prefect are imported
 inside the functions that draw or publish, so importing this module stays light.
 """
@@ -117,25 +118,38 @@ def write_report(report: EvalReport, out_dir: Path) -> dict[str, Path]:
     return paths
 
 
+def gate_line(report: EvalReport) -> str:
+    """The release gate's verdict and every reason, in one line.
+
+    Example: ``"Release gate FAIL on q.jsonl (4 questions): token reduction 96.1% ≥ 90.0%
+    required: pass; evidence recall drop 25.0 points > 10.0 allowed: FAIL; ..."``.
+    """
+    return (f"Release gate {_verdict(report.gate.passed)} on {report.dataset} "
+            f"({report.n:,} questions): " + "; ".join(report.gate.reasons))
+
+
 def publish_artifacts(report: EvalReport) -> None:
     """Publish the report as Prefect artifacts: the Markdown and the systems table.
 
-    Call it inside a Prefect flow or task run so the artifacts attach to that run.
+    Call it inside a Prefect flow or task run so the artifacts attach to that run. Their
+    descriptions, shown on the artifact cards, carry the gate's verdict.
 
     Args:
         report: The evaluation's result.
     """
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+    # The verdict first: a card on the Artifacts page shows about 45 characters.
+    verdict = f"gate {_verdict(report.gate.passed)}"
     what = f"{report.dataset}, {report.n:,} questions"
     # _sync: this function is synchronous, so run Prefect's sync path even when an event
     # loop is running in this thread (otherwise it returns an unawaited coroutine).
     create_markdown_artifact(  # type: ignore[call-arg]
         key="evaluation-report", markdown=render_markdown(report),
-        description=f"Evaluation report: {what}", _sync=True)
+        description=f"Release {verdict}: {what}", _sync=True)
     create_table_artifact(  # type: ignore[call-arg]
         key="evaluation-systems", table=system_rows(report),
-        description=f"Per-system summary: {what}", _sync=True)
+        description=f"Systems, {verdict}: {what}", _sync=True)
 
 
 # --- Markdown sections -------------------------------------------------------------------

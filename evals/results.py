@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from docthrift.models import DocumentRecord
 from evals.gate import Thresholds, check_gate
 from evals.models import (
     EvalQuestion,
@@ -37,7 +38,7 @@ _PAIRED: dict[str, Callable[[SystemAnswer], float | None]] = {
 def build_report(dataset: str, questions: list[EvalQuestion],
                  answers: dict[str, list[SystemAnswer]], *, model: str | None,
                  context_window: int, thresholds: Thresholds,
-                 records: list[dict[str, Any]]) -> EvalReport:
+                 records: list[DocumentRecord]) -> EvalReport:
     """The report of one evaluation run.
 
     Args:
@@ -73,9 +74,9 @@ def _paired(answers: dict[str, list[SystemAnswer]]) -> dict[str, PairedDifferenc
     return paired
 
 
-def _ingestion(systems: dict[str, SystemSummary], records: list[dict[str, Any]]) -> IngestionCost:
-    tokens = sum(int(r.get("enrichment_tokens") or 0) for r in records)
-    costs = [r.get("enrichment_cost_usd", 0.0) for r in records]
+def _ingestion(systems: dict[str, SystemSummary], records: list[DocumentRecord]) -> IngestionCost:
+    tokens = sum(r.enrichment_tokens for r in records)
+    costs = [r.enrichment_cost_usd for r in records]
     cost = None if any(c is None for c in costs) else float(sum(c for c in costs if c is not None))
     saved = None
     if CANDIDATE in systems and REFERENCE in systems:

@@ -16,11 +16,11 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from docthrift.answering import QueryService, answer_question
 from docthrift.errors import ConfigError
 from docthrift.llm import LLM, Usage, cost_usd
+from docthrift.models import DocumentRecord
 from docthrift.prompting import metadata_header, prompt_tokens, render_context, render_messages
 from evals.judge import judge_answer
 from evals.models import EvalQuestion, SystemAnswer
@@ -92,14 +92,18 @@ class Runner:
     def llm(self) -> LLM | None:
         return self.service.llm
 
-    def record(self, doc_id: str) -> dict[str, Any]:
-        for record in self.service.records():
-            if record["doc_id"] == doc_id:
-                return record
-        raise ConfigError(f"{doc_id}: not in the index; ingest its PDF or pass --docs")
+    def record(self, doc_id: str) -> DocumentRecord:
+        record = self.service.index.get_document(doc_id)
+        if record is None:
+            raise ConfigError(f"{doc_id}: not in the index; ingest its PDF or pass --docs")
+        return record
 
     def run(self, spec: SystemSpec, question: EvalQuestion) -> SystemAnswer:
         """Run one system on one question and score it."""
+        with self.service.index.reading():
+            return self._run(spec, question)
+
+    def _run(self, spec: SystemSpec, question: EvalQuestion) -> SystemAnswer:
         started = time.perf_counter()
         if spec.kind == "docthrift":
             answer, usage, route, prompted = self._docthrift(question)
@@ -116,9 +120,8 @@ class Runner:
             whole = self.service.whole(question.question, [record], window=spec.window)
             return Prompted(whole.text, whole.pages.get(question.doc_id, []), whole.context_tokens,
                             whole.prompt_tokens, whole.truncated)
-        text, pages, tokens = naive_context(self.service.client, self.service.collection,
-                                            self.service.embedder, question.question, record,
-                                            self.budget)
+        text, pages, tokens = naive_context(self.service.index, self.service.embedder,
+                                            question.question, record, self.budget)
         return Prompted(text, pages, tokens, prompt_tokens(question.question, [record], text))
 
     def _answer(self, question: EvalQuestion, context: str) -> tuple[str | None, Usage]:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pymupdf
 
 from docthrift.errors import ExtractionError
 from docthrift.models import Document
+from docthrift.paths import shown
 from extractors.layout import PageLayout, read_layout
 from extractors.metadata import extract_metadata
+from extractors.readability import pages_phrase, readable_line, readable_text
 from extractors.sections import build_sections
 from extractors.statements import find_statement_pages
 from extractors.tables import find_tables
@@ -41,13 +45,14 @@ def doc_id_from_path(path: Path) -> str:
     """The document id for a file: its name without ``.pdf``, made safe when needed.
 
     A name that is already a safe identifier is kept as is; any other becomes a slug plus the
-    first 8 hex digits of the SHA-1 of the file name, so two names that slug alike stay apart.
+    first 8 hex digits of the SHA-1 of the file name's bytes, so two names that slug alike stay
+    apart (a name that is not valid UTF-8 included).
     """
     stem = path.name[:-4] if path.name.lower().endswith(".pdf") else path.name
     if _SAFE_ID.match(stem):
         return stem
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-")[:119] or "doc"
-    return f"{slug}-{hashlib.sha1(path.name.encode()).hexdigest()[:8]}"
+    return f"{slug}-{hashlib.sha1(os.fsencode(path.name)).hexdigest()[:8]}"
 
 
 def read_pdf(path: Path) -> tuple[bytes, str]:
@@ -59,11 +64,11 @@ def read_pdf(path: Path) -> tuple[bytes, str]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ExtractionError(f"{path}: no such file; check the path") from None
+        raise ExtractionError(f"{shown(path)}: no such file; check the path") from None
     except IsADirectoryError:
-        raise ExtractionError(f"{path}: is a folder, not a PDF file") from None
+        raise ExtractionError(f"{shown(path)}: is a folder, not a PDF file") from None
     except OSError as exc:
-        raise ExtractionError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise ExtractionError(f"{shown(path)}: cannot be read ({exc.strerror or exc})") from exc
     return data, hashlib.sha256(data).hexdigest()
 
 
@@ -85,7 +90,7 @@ def open_pdf(path: Path, data: bytes) -> pymupdf.Document:
         ExtractionError: The file is empty, not a PDF, damaged or truncated, encrypted,
             or has no pages. The message names the file, the reason and what to do.
     """
-    name = path.name
+    name = shown(path.name)
     if not data:
         raise ExtractionError(f"{name}: the file is empty; export the PDF again")
     if b"%PDF-" not in data[:1024]:
@@ -101,14 +106,17 @@ def open_pdf(path: Path, data: bytes) -> pymupdf.Document:
         raise ExtractionError(
             f"{name}: the PDF is encrypted; remove the password protection and ingest it again"
         )
-    if doc.page_count == 0:
+    try:
+        pages = doc.page_count
+    except Exception as exc:  # a page tree cut off mid-way: "Invalid number of pages"
+        doc.close()
+        raise _damaged(name, f"its page count cannot be read: {exc}") from exc
+    if pages == 0:
         repaired = doc.is_repaired
         doc.close()
         if repaired:
             raise _damaged(name, "no page could be recovered")
         raise ExtractionError(f"{name}: the PDF has no pages; check that the right file was given")
-    if doc.is_repaired:
-        log.warning("%s: the PDF was damaged and has been repaired; some text may be missing", name)
     return doc
 
 
@@ -139,20 +147,79 @@ def find_textless_pages(doc: pymupdf.Document, texts: list[str]) -> list[int]:
     return pages
 
 
-def _read_pages(name: str, doc: pymupdf.Document) -> tuple[list[str], list[PageLayout]]:
-    """Each page's ``get_text()`` and layout, parsing every page once."""
+def _read_pages(name: str,
+                doc: pymupdf.Document) -> tuple[list[str], list[PageLayout], list[int]]:
+    """Each page's readable text and layout, parsing every page once.
+
+    The text is ``get_text()`` without its glyph codes (see :mod:`extractors.readability`),
+    and empty when they were most of it; the layout leaves them out too. The third list holds
+    how many visible characters each page lost that way.
+    """
     texts: list[str] = []
     layouts: list[PageLayout] = []
+    dropped: list[int] = []
     for number in range(doc.page_count):
         page = doc[number]
         try:
             textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)  # what get_text() uses
-            text = page.get_text(textpage=textpage)
-            layouts.append(read_layout(page, text, textpage))
+            text, lost = readable_text(page.get_text(textpage=textpage))
+            visible = len("".join(text.split()))
+            if lost > visible:  # mostly glyph codes: what is left is no page
+                text, lost = "", lost + visible
+            layout = read_layout(page, text, textpage)
         except Exception as exc:  # a damaged content stream can fail in many ways
             raise _damaged(name, f"page {page.number + 1} cannot be read: {exc}") from exc
+        if lost:
+            lines = [ln._replace(text=readable_line(ln.text).strip()) for ln in layout.lines]
+            layout = replace(layout, lines=[ln for ln in lines if ln.text])
         texts.append(text)
-    return texts, layouts
+        layouts.append(layout)
+        dropped.append(lost)
+    return texts, layouts, dropped
+
+
+def _shows_nothing(doc: pymupdf.Document, texts: list[str], number: int) -> bool:
+    """Whether 1-based page ``number`` draws neither text nor an image."""
+    return not texts[number - 1].strip() and not doc[number - 1].get_image_info()
+
+
+def _check_damage(name: str, doc: pymupdf.Document, texts: list[str], dropped: list[int],
+                  needs_ocr: list[int]) -> tuple[list[int], list[str]]:
+    """Fail a document that lost most of its pages; otherwise its warnings.
+
+    A page "came back empty" when a repaired file's page draws nothing (its content was cut
+    off); such a page is not a scan and does not need OCR. A page "has unreadable text" when
+    glyph codes were most of it (its text was dropped whole).
+
+    Returns:
+        The pages that need OCR, the empty ones taken out, and the warnings.
+
+    Raises:
+        ExtractionError: more than half of the pages came back empty or unreadable.
+    """
+    total = len(texts)
+    garbled = [n for n, lost in enumerate(dropped, start=1) if lost and not texts[n - 1].strip()]
+    empty = [n for n in needs_ocr
+             if n not in garbled and doc.is_repaired and _shows_nothing(doc, texts, n)]
+    partial = [n for n, lost in enumerate(dropped, start=1) if lost and texts[n - 1].strip()]
+    if len(empty) + len(garbled) > total / 2:
+        lost = [f"{len(empty)} of {total} pages came back empty"] if empty else []
+        lost += [f"{len(garbled)} of {total} pages have unreadable text"] if garbled else []
+        if doc.is_repaired:
+            raise _damaged(name, ", ".join(lost))
+        raise ExtractionError(
+            f"{name}: {', '.join(lost)} (glyph codes without a character map); "
+            "export the PDF again with its fonts embedded, or OCR it")
+    warnings: list[str] = []
+    if doc.is_repaired:
+        warnings.append("the PDF is damaged and was repaired on reading, so text may be "
+                        "missing; download or export it again for a complete copy")
+    if empty:
+        warnings.append(f"{pages_phrase(empty)} came back empty (their content is lost)")
+    if garbled or partial:
+        warnings.append(f"unreadable text (glyph codes) was left out of the index on "
+                        f"{pages_phrase(garbled + partial)}")
+    return [n for n in needs_ocr if n not in empty and n not in garbled], warnings
 
 
 def extract_document(path: Path, *, doc_id: str | None = None) -> Document:
@@ -165,21 +232,22 @@ def extract_document(path: Path, *, doc_id: str | None = None) -> Document:
     Returns:
         The document. Pages without a text layer are listed in ``needs_ocr``; when every
         page needs OCR the sections carry empty text and the caller decides what to do.
+        Unreadable lines (glyph codes) are left out; a damaged file that could be repaired,
+        pages that came back empty and pages that lost text are named in ``warnings``.
 
     Raises:
-        ExtractionError: The file cannot be read as a PDF (see :func:`open_pdf`), or a page
-            fails to parse.
+        ExtractionError: The file cannot be read as a PDF (see :func:`open_pdf`), a page
+            fails to parse, or more than half of the pages came back empty or unreadable.
     """
     data, sha256 = read_pdf(path)
     doc = open_pdf(path, data)
-    name = path.name
+    name = shown(path.name)
     try:
-        texts, layouts = _read_pages(name, doc)
-        needs_ocr = find_textless_pages(doc, texts)
-        if doc.is_repaired:  # a truncated file can "repair" into pages without content
-            blank = sum(not texts[n - 1].strip() and not doc[n - 1].get_images() for n in needs_ocr)
-            if blank > len(texts) / 2:
-                raise _damaged(name, f"{blank} of {len(texts)} pages came back empty")
+        texts, layouts, dropped = _read_pages(name, doc)
+        needs_ocr, warnings = _check_damage(name, doc, texts, dropped,
+                                            find_textless_pages(doc, texts))
+        for warning in warnings:
+            log.warning("%s: %s", name, warning)
         if len(needs_ocr) == len(texts):
             log.warning(
                 "%s: no page has a text layer; it needs OCR before it can be searched", name
@@ -187,7 +255,9 @@ def extract_document(path: Path, *, doc_id: str | None = None) -> Document:
         elif needs_ocr:
             log.info("%s: %d of %d pages need OCR", name, len(needs_ocr), len(texts))
         sections = build_sections(doc, texts, layouts=layouts)
-        tables = find_tables(doc, texts, sections)
+        # A table read from a page with glyph codes would carry them in its cells.
+        garbled = {n for n, lost in enumerate(dropped, start=1) if lost}
+        tables = [t for t in find_tables(doc, texts, sections) if t.page not in garbled]
         metadata = extract_metadata(doc, texts, name)
         return Document(
             doc_id=doc_id or doc_id_from_path(path),
@@ -199,6 +269,7 @@ def extract_document(path: Path, *, doc_id: str | None = None) -> Document:
             tables=tables,
             statements=find_statement_pages(texts),
             needs_ocr=needs_ocr,
+            warnings=warnings,
         )
     except ExtractionError:
         raise

@@ -83,6 +83,18 @@ def portable_overrides(settings: Settings) -> dict[str, Any]:
     return overrides
 
 
+def run_overrides(settings: Settings) -> dict[str, Any]:
+    """The ``overrides`` parameter of a run started now: what is really in force.
+
+    Paths are absolute (a rerun from the Prefect UI finds the same folders), and ``model`` is
+    None when no endpoint is configured, since no model answers then (the report says so too).
+    """
+    overrides = portable_overrides(settings)
+    if not settings.llm_configured:
+        overrides["model"] = None
+    return overrides
+
+
 def ingest_deployment(settings: Settings, schedule: dict[str, Any]) -> RunnerDeployment:
     """The scheduled ingestion of ``settings.source_dir``.
 

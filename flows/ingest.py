@@ -3,11 +3,18 @@
 The flow only orchestrates; the decisions live in :mod:`extractors.sources` (what changed) and
 the write order that keeps every document whole in :mod:`indexes.store`. See
 docs/ingestion.md for how incremental runs, caching, retries and crash safety fit together.
+
+In Prefect a run reads as what it did: task runs carry the document id
+(``extract-document [AMCOR_2023_10K]``), one flow log line a document says what became of it
+(the tasks' own progress lines show with ``docthrift ingest -v``, see docthrift/runtime.py), and
+a run in which any document failed ends ``Failed`` with the summary as its state message
+(:mod:`flows.outcome`); the good documents stay indexed either way.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,11 +25,12 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.tasks import exponential_backoff
-from qdrant_client import models
+from prefect.transactions import get_transaction
 
 from docthrift import progress
 from docthrift.errors import DocthriftError, ExtractionError
-from docthrift.models import Chunk, Document, DocumentResult, IngestSummary
+from docthrift.models import Chunk, Document, DocumentRecord, DocumentResult, IngestSummary
+from docthrift.paths import shown
 from docthrift.settings import Settings, load_settings
 from extractors.chunking import CHUNKER_VERSION, chunk_document
 from extractors.pdf import extract_document
@@ -33,9 +41,12 @@ from extractors.sources import (
     pipeline_fingerprint,
     plan_changes,
 )
+from flows.ingest_summary import describe, outcome_line, table_rows
+from flows.outcome import finish
 from indexes import store
 from indexes.embeddings import embedding_fingerprint
 from indexes.records import document_record
+from indexes.sparse import SparseVector
 
 # Index writes go over the network with a Qdrant server; they are idempotent, so they are
 # retried: twice, after about 2 s then 4 s (exponential backoff, up to +/-50% jitter).
@@ -44,6 +55,15 @@ INDEX_BACKOFF = exponential_backoff(backoff_factor=2)
 INDEX_JITTER = 0.5
 # How long an extraction stays cached (reruns after a crash, fingerprint changes).
 EXTRACTION_CACHE = timedelta(days=7)
+# The summary table's artifact key; runs with one key are versions of one artifact in the UI.
+SUMMARY_KEY = "ingest-summary"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file that cannot be turned into a document, and why (the error's message)."""
+
+    reason: str
 
 
 def fingerprint_of(settings: Settings) -> str:
@@ -58,20 +78,20 @@ def fingerprint_of(settings: Settings) -> str:
     )
 
 
-@task(name="plan-ingestion", cache_policy=NO_CACHE)
-def plan_ingestion(paths: list[str], settings: Settings, force: bool) -> IngestionPlan:
+@task(name="plan-ingestion", task_run_name="plan-ingestion", cache_policy=NO_CACHE)
+def plan_ingestion(paths: list[str], settings: Settings, force: bool,
+                   replace: bool = False) -> IngestionPlan:
     """Decide per file whether it is new, changed or unchanged, and which documents are gone."""
-    client = store.get_client(settings)
-    store.ensure_collections(client, settings.collection)
-    records = store.list_documents(client, settings.collection)
-    return plan_changes(paths, records, fingerprint_of(settings), force=force)
+    records = store.get_index(settings).list_documents()
+    return plan_changes(paths, records, fingerprint_of(settings), force=force, replace=replace)
 
 
-@task(name="clean-index", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
+@task(name="clean-index", task_run_name="clean-index", cache_policy=NO_CACHE,
+      retries=INDEX_RETRIES,
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def clean_index(settings: Settings) -> int:
     """Delete the chunks an interrupted run left behind (no record names their version)."""
-    deleted = store.delete_leftovers(store.get_client(settings), settings.collection)
+    deleted = store.get_index(settings).delete_leftovers()
     if deleted:
         get_run_logger().info("deleted %d chunks left behind by an interrupted run", deleted)
     return deleted
@@ -81,24 +101,37 @@ def _extraction_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -
     return extraction_key(parameters["sha256"], Path(parameters["path"]).name, parameters["doc_id"])
 
 
-@task(name="extract-document", cache_key_fn=_extraction_cache_key, persist_result=True,
-      cache_expiration=EXTRACTION_CACHE)
-def extract(path: Path, doc_id: str, sha256: str) -> Document:
+@task(name="extract-document", task_run_name="extract-document [{doc_id}]",
+      cache_key_fn=_extraction_cache_key, persist_result=True, cache_expiration=EXTRACTION_CACHE)
+def extract(path: Path, doc_id: str, sha256: str) -> Document | Unreadable:
     """Read a PDF into a Document; cached by content hash, file name and extractor version.
 
-    Raises:
-        ExtractionError: The PDF cannot be read, or its bytes changed since they were hashed
-            (so the cache never holds a document under another file's hash).
+    A file that cannot be read (not a PDF, encrypted, damaged) is expected trouble with the
+    input, not a crash: the task returns the reason instead of raising, so Prefect logs no
+    traceback, and the reason is not cached (the file may be readable next time). So is a file
+    whose bytes changed since they were hashed: the cache never holds a document under another
+    file's hash.
     """
-    get_run_logger().info("%s: extracting", path.name)
-    document = extract_document(path, doc_id=doc_id)
+    get_run_logger().info("%s: extracting", shown(path.name))
+    try:
+        document = extract_document(path, doc_id=doc_id)
+    except ExtractionError as exc:
+        return _uncached(Unreadable(str(exc)))
     if document.sha256 != sha256:
-        raise ExtractionError(f"{path}: the file changed while it was being ingested; "
-                              "run the ingestion again")
+        return _uncached(Unreadable(f"{shown(path)}: the file changed while it was being "
+                                    "ingested; run the ingestion again"))
     return document
 
 
-@task(name="enrich-document", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
+def _uncached(result: Unreadable) -> Unreadable:
+    transaction = get_transaction()  # the task run's: it writes the cache record on commit
+    if transaction is not None:
+        transaction.write_on_commit = False
+    return result
+
+
+@task(name="enrich-document", task_run_name="enrich-document [{document.doc_id}]",
+      cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
 def enrich(document: Document, settings: Settings) -> tuple[Document, int, float | None]:
     """Summarise the document and its sections with the LLM (cached by content hash).
 
@@ -112,16 +145,17 @@ def enrich(document: Document, settings: Settings) -> tuple[Document, int, float
     return enriched, usage.total_tokens, cost
 
 
-@task(name="chunk-document", cache_policy=NO_CACHE)
+@task(name="chunk-document", task_run_name="chunk-document [{document.doc_id}]",
+      cache_policy=NO_CACHE)
 def chunk(document: Document, settings: Settings) -> list[Chunk]:
     """Split a document into chunks along its sections."""
     return chunk_document(document, chunk_tokens=settings.chunk_tokens,
                           max_table_tokens=settings.max_table_tokens)
 
 
-@task(name="embed-chunks", cache_policy=NO_CACHE)
+@task(name="embed-chunks", task_run_name="embed-chunks [{doc_id}]", cache_policy=NO_CACHE)
 def embed(chunks: list[Chunk], settings: Settings,
-          doc_id: str) -> tuple[np.ndarray, list[models.SparseVector], int]:
+          doc_id: str) -> tuple[np.ndarray, list[SparseVector], int]:
     """Dense and sparse vectors for the chunks."""
     from indexes.embeddings import load_embedder
     from indexes.vectors import dense_vectors, sparse_vectors
@@ -134,10 +168,11 @@ def embed(chunks: list[Chunk], settings: Settings,
     return dense, sparse_vectors(chunks), distinct
 
 
-@task(name="upsert-document", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
+@task(name="upsert-document", task_run_name="upsert-document [{document.doc_id}]",
+      cache_policy=NO_CACHE, retries=INDEX_RETRIES,
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
-           sparse: list[models.SparseVector], settings: Settings, source_path: str,
+           sparse: list[SparseVector], settings: Settings, source_path: str,
            enrichment_tokens: int, enrichment_cost: float | None) -> None:
     """Write the chunks and switch the document record to this version (idempotent)."""
     logger = get_run_logger()
@@ -151,25 +186,27 @@ def upsert(document: Document, chunks: list[Chunk], dense: np.ndarray,
         written += count
         logger.info("%s: wrote %d of %d chunks", document.doc_id, written, len(chunks))
 
-    store.write_document(store.get_client(settings), settings.collection, document, chunks,
-                         dense, sparse, record, progress=on_batch)
+    store.get_index(settings).write_document(document, chunks, dense, sparse, record,
+                                             progress=on_batch)
     logger.info("%s: switched to the new version", document.doc_id)
 
 
-@task(name="remove-document", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
+@task(name="remove-document", task_run_name="remove-document [{doc_id}]",
+      cache_policy=NO_CACHE, retries=INDEX_RETRIES,
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def remove(doc_id: str, settings: Settings) -> None:
     """Remove a document whose file is gone: its record, then its chunks."""
     get_run_logger().info("%s: its file is gone; removing it from the index", doc_id)
-    store.delete_document(store.get_client(settings), settings.collection, doc_id)
+    store.get_index(settings).delete_document(doc_id)
 
 
-@task(name="repoint-document", cache_policy=NO_CACHE, retries=INDEX_RETRIES,
+@task(name="repoint-document", task_run_name="repoint-document [{doc_id}]",
+      cache_policy=NO_CACHE, retries=INDEX_RETRIES,
       retry_delay_seconds=INDEX_BACKOFF, retry_jitter_factor=INDEX_JITTER)
 def repoint(doc_id: str, path: str, settings: Settings) -> None:
     """Record the new path of a file that moved without changing (nothing is re-indexed)."""
     get_run_logger().info("%s: moved to %s", doc_id, path)
-    store.set_source_path(store.get_client(settings), settings.collection, doc_id, path)
+    store.get_index(settings).set_source_path(doc_id, path)
 
 
 def _failed(doc_id: str, file: str, started: float, error: str) -> DocumentResult:
@@ -182,6 +219,8 @@ def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
     progress.report("document-started", doc_id=item.doc_id)
     try:
         document = extract(item.path, item.doc_id, item.sha256)
+        if isinstance(document, Unreadable):
+            return _failed(item.doc_id, item.file, started, document.reason)
         enrichment_tokens = 0
         enrichment_cost: float | None = 0.0
         if settings.enrich and settings.llm_configured:
@@ -189,89 +228,105 @@ def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
         chunks = chunk(document, settings)
         progress.report("chunked", doc_id=item.doc_id, chunks=len(chunks))
         dense, sparse, distinct = embed(chunks, settings, item.doc_id)
-        upsert(document, chunks, dense, sparse, settings, str(item.path), enrichment_tokens,
+        upsert(document, chunks, dense, sparse, settings, item.source_path, enrichment_tokens,
                enrichment_cost)
-    except DocthriftError as exc:
-        get_run_logger().error("%s", exc)
-        return _failed(item.doc_id, item.path.name, started, str(exc))
+    except DocthriftError as exc:  # a fault Prefect has logged with its traceback
+        return _failed(item.doc_id, item.file, started, str(exc))
     return DocumentResult(
-        doc_id=item.doc_id, file=item.path.name, status=item.status,  # type: ignore[arg-type]
+        doc_id=item.doc_id, file=item.file, status=item.status,  # type: ignore[arg-type]
         pages=document.page_count, sections=len(document.sections), tables=len(document.tables),
         chunks=len(chunks), embedded=distinct, needs_ocr=document.needs_ocr,
-        enrichment_tokens=enrichment_tokens,
+        warnings=document.warnings, enrichment_tokens=enrichment_tokens,
         seconds=round(time.perf_counter() - started, 2),
     )
 
 
 def _unchanged(item: PlannedFile, settings: Settings) -> DocumentResult:
-    if item.moved:  # same bytes under the same name elsewhere: only the path is updated
-        repoint(item.doc_id, str(item.path), settings)
-    record = item.record or {}
+    if item.status == "unchanged" and item.moved:  # moved here: only the path is updated
+        repoint(item.doc_id, item.source_path, settings)
+    record = item.record
+    if record is None:
+        return DocumentResult(doc_id=item.doc_id, file=item.file, status=item.status,  # type: ignore[arg-type]
+                              note=item.note)
     return DocumentResult(
-        doc_id=item.doc_id, file=item.path.name, status="unchanged",
-        pages=record.get("page_count", 0), sections=record.get("sections", 0),
-        tables=record.get("tables", 0), chunks=record.get("chunks", 0),
-        needs_ocr=record.get("needs_ocr", []),
+        doc_id=item.doc_id, file=item.file, status=item.status, note=item.note,  # type: ignore[arg-type]
+        pages=record.page_count, sections=record.sections, tables=record.tables,
+        chunks=record.chunks, needs_ocr=record.needs_ocr, warnings=record.warnings,
     )
 
 
 def _process(item: PlannedFile, settings: Settings) -> DocumentResult:
     if item.status == "failed":
-        get_run_logger().error("%s", item.error)
-        return _failed(item.doc_id, item.path.name, time.perf_counter(), item.error or "")
-    if item.status == "unchanged":
+        return _failed(item.doc_id, item.file, time.perf_counter(), item.error or "")
+    if item.status in ("unchanged", "duplicate"):
         return _unchanged(item, settings)
     return _ingest_one(item, settings)
 
 
-def _remove_one(record: dict[str, Any], settings: Settings) -> DocumentResult:
+def _remove_one(record: DocumentRecord, settings: Settings) -> DocumentResult:
     started = time.perf_counter()
-    doc_id = str(record["doc_id"])
-    file = Path(str(record.get("source_path") or record.get("source") or doc_id)).name
+    doc_id = record.doc_id
+    file = Path(record.source_path or record.source or doc_id).name
     try:
         remove(doc_id, settings)
     except DocthriftError as exc:
-        get_run_logger().error("%s", exc)
         return _failed(doc_id, file, started, str(exc))
     return DocumentResult(doc_id=doc_id, file=file, status="removed",
                           seconds=round(time.perf_counter() - started, 2))
 
 
-def _artifact(summary: IngestSummary) -> None:
-    rows: list[dict[str, Any]] = [
-        {k: v for k, v in d.model_dump().items() if k not in ("needs_ocr", "embedded")}
-        for d in summary.documents
-    ]
-    create_table_artifact(key="ingest-summary", table=rows,
-                          description=f"Ingestion: {summary.totals}")
+def _done(result: DocumentResult) -> DocumentResult:
+    level, line = outcome_line(result)
+    get_run_logger().log(level, "%s", line)
+    progress.report("document-done", result=result)
+    return result
 
 
-@flow(name="ingest-documents", log_prints=False)
+def _run_name() -> str:
+    """``ingest filings`` or ``ingest a.pdf, b.pdf and 3 more``: what the run was given."""
+    from prefect.runtime import flow_run
+
+    names = [Path(p).name or p for p in flow_run.parameters.get("paths") or []]
+    shown = ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
+    return f"ingest {shown}".strip()
+
+
+@flow(name="ingest-documents", flow_run_name=_run_name, log_prints=False)
 def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
-                     force: bool = False) -> IngestSummary:
+                     force: bool = False, replace: bool = False,
+                     artifact_key: str = SUMMARY_KEY) -> IngestSummary:
     """Ingest PDFs (files, folders, globs) into the index; skip what has not changed.
 
     A document whose file is gone from a folder named in ``paths`` is removed from the index;
     files and globs never remove anything. Removals run last, so a renamed file is searchable
     under its new id before its old id goes.
 
+    The run ends Completed, or Failed when any document failed (the others are indexed);
+    either way its state message is the one-line summary, and the summary is what it returns.
+    Called directly, a run with failed documents raises :class:`flows.outcome.FailedOutcome`,
+    whose ``result`` is the summary; ``return_state=True`` with
+    :func:`flows.outcome.result_of` gives the summary either way.
+
     Args:
-        paths: Files, folders or glob patterns.
+        paths: Files, folders or glob patterns. Give absolute paths: a rerun from the Prefect
+            UI resolves relative ones against the folder the run starts in.
         overrides: Settings to override on top of the environment (e.g. ``{"home": ...}``).
         force: Re-index documents even when they have not changed.
+        replace: Let files take over document ids that belong to files elsewhere which are
+            still there (the same name in another folder); without it such files fail.
+        artifact_key: Key of the summary table artifact (another flow that ingests as a step
+            publishes under its own key, so it never hides a user's ingestion).
     """
     started = time.perf_counter()
     settings = load_settings(**(overrides or {}))
-    plan = plan_ingestion(paths, settings, force)
-    clean_index(settings)
+    plan = plan_ingestion(paths, settings, force, replace)
+    if leftovers := clean_index(settings):
+        get_run_logger().info("deleted %d chunks left behind by an interrupted run", leftovers)
     progress.report("planned", total=len(plan.files) + len(plan.removed), todo=plan.todo)
-    results = []
-    for item in plan.files:
-        results.append(_process(item, settings))
-        progress.report("document-done", result=results[-1])
-    for record in plan.removed:
-        results.append(_remove_one(record, settings))
-        progress.report("document-done", result=results[-1])
+    results = [_done(_process(item, settings)) for item in plan.files]
+    results += [_done(_remove_one(record, settings)) for record in plan.removed]
     summary = IngestSummary(documents=results, seconds=time.perf_counter() - started)
-    _artifact(summary)
-    return summary
+    line = describe(summary)
+    create_table_artifact(key=artifact_key, table=table_rows(summary), description=line)
+    # Prefect makes the returned state the run's final state; callers get the summary.
+    return finish(summary, line, failed=summary.failed)  # type: ignore[return-value]

@@ -247,6 +247,10 @@ def _onnx_encoder(model_file: Path, threads: int) -> _BatchEncoder:
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle threads sleep instead of spinning: on a busy machine (an API answering many queries,
+    # other processes) spinning threads steal the cores the work needs. Measured on 2 busy
+    # cores: one query 9-16 ms instead of 80 ms, batches of 32 chunks no slower.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
 
     def encode(texts: list[str], encodings: list[Encoding]) -> Vectors:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
 
-from docthrift.models import Chunk, Document
+from docthrift.models import Chunk, Document, DocumentRecord, OutlineEntry
 from docthrift.tokens import count_tokens
 
 
@@ -21,15 +20,15 @@ def version_key(doc_id: str, sha256: str, fingerprint: str) -> str:
     return hashlib.sha256(f"{doc_id}|{sha256}|{fingerprint}".encode()).hexdigest()
 
 
-def record_version(record: dict[str, Any]) -> str:
+def record_version(record: DocumentRecord) -> str:
     """The version a record points at; a record written before versions has its sha256."""
-    return str(record.get("version") or record["sha256"])
+    return record.current_version
 
 
 def document_record(document: Document, chunks: list[Chunk], *, fingerprint: str,
                     source_path: str | None = None, enrichment_tokens: int = 0,
-                    enrichment_cost: float | None = 0.0) -> dict[str, Any]:
-    """The payload of a document's record in the documents collection.
+                    enrichment_cost: float | None = 0.0) -> DocumentRecord:
+    """The record of a document, kept in the index beside its chunks.
 
     Args:
         document: The extracted (and maybe enriched) document.
@@ -41,28 +40,29 @@ def document_record(document: Document, chunks: list[Chunk], *, fingerprint: str
         enrichment_cost: Their cost in dollars (None when the model has no price).
     """
     document_tokens = count_tokens("\n".join(section.text for section in document.sections))
-    return {
-        "doc_id": document.doc_id,
-        "source": document.source,
-        "source_path": source_path,
-        "sha256": document.sha256,
-        "fingerprint": fingerprint,
-        "version": version_key(document.doc_id, document.sha256, fingerprint),
-        "page_count": document.page_count,
-        "metadata": document.metadata.model_dump(),
-        "outline": [
-            {"section": s.heading, "level": s.level, "page_start": s.page_start,
-             "page_end": s.page_end, "summary": s.summary}
+    return DocumentRecord(
+        doc_id=document.doc_id,
+        source=document.source,
+        source_path=source_path,
+        sha256=document.sha256,
+        fingerprint=fingerprint,
+        version=version_key(document.doc_id, document.sha256, fingerprint),
+        page_count=document.page_count,
+        metadata=document.metadata,
+        outline=[
+            OutlineEntry(section=s.heading, level=s.level, page_start=s.page_start,
+                         page_end=s.page_end, summary=s.summary)
             for s in document.sections
         ],
-        "sections": len(document.sections),
-        "tables": len(document.tables),
-        "chunks": len(chunks),
-        "needs_ocr": document.needs_ocr,
-        "statements": document.statements,
-        "summary": document.summary,
-        "document_tokens": document_tokens,
-        "enrichment_tokens": enrichment_tokens,
-        "enrichment_cost_usd": enrichment_cost,
-        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+        sections=len(document.sections),
+        tables=len(document.tables),
+        chunks=len(chunks),
+        needs_ocr=document.needs_ocr,
+        warnings=document.warnings,
+        statements=document.statements,
+        summary=document.summary,
+        document_tokens=document_tokens,
+        enrichment_tokens=enrichment_tokens,
+        enrichment_cost_usd=enrichment_cost,
+        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )

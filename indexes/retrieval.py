@@ -1,8 +1,8 @@
 """Hybrid retrieval and context building under a token budget.
 
 1. Route: the caller's document, or the documents the question names (company, period).
-2. Search: dense (MiniLM) and sparse (BM25) ``prefetch`` in Qdrant, fused with RRF, filtered
-   to the routed documents' current versions.
+2. Search: dense (MiniLM) and sparse (BM25) ``prefetch`` in the index, fused with RRF by the
+   engine, filtered to the routed documents' current versions.
 3. Build: walk the fused hits best first; grow a text hit to its whole section when the
    section is small, else to its neighbours in the section; keep tables whole; stop adding at
    the budget. Pieces come out merged per section run and in document order.
@@ -12,23 +12,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from qdrant_client import QdrantClient, models
 
 from docthrift.errors import RetrievalError
-from docthrift.models import ContextPiece, RetrievedContext
+from docthrift.models import ContextPiece, DocumentRecord, RetrievedContext
 from docthrift.tokens import count_tokens
+from indexes.backend import Fusion, Hit, Index
 from indexes.catalog import StoredChunk, document_chunks
 from indexes.embeddings import Embedder
 from indexes.expansion import expand_query
-from indexes.records import record_version
 from indexes.routing import route_question
 from indexes.sparse import query_vector
 from indexes.statements import statement_chunks, statements_for
-from indexes.store import DENSE, SPARSE, list_documents, version_filter
 
-Fusion = Literal["rrf", "dbsf"]
+__all__ = ["Fusion", "Hit", "RetrievalOptions", "build_pieces", "retrieve", "search_chunks",
+           "select_positions"]
 
 
 @dataclass(frozen=True)
@@ -44,34 +41,12 @@ class RetrievalOptions:
     neighbours: int = 0
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A fused search result."""
-
-    doc_id: str
-    position: int
-    score: float
-
-
-def search_chunks(client: QdrantClient, collection: str, embedder: Embedder, question: str,
-                  versions: dict[str, str], options: RetrievalOptions) -> list[Hit]:
+def search_chunks(index: Index, embedder: Embedder, question: str, versions: dict[str, str],
+                  options: RetrievalOptions) -> list[Hit]:
     """Fused dense + sparse search over the current versions of the given documents."""
-    selector = version_filter(list(versions.values()))
-    fusion = models.Fusion.RRF if options.fusion == "rrf" else models.Fusion.DBSF
-    result = client.query_points(
-        collection,
-        prefetch=[
-            models.Prefetch(query=embedder.embed_query(question), using=DENSE,
-                            limit=options.prefetch, filter=selector),
-            models.Prefetch(query=query_vector(expand_query(question)), using=SPARSE,
-                            limit=options.prefetch, filter=selector),
-        ],
-        query=models.FusionQuery(fusion=fusion),
-        limit=options.candidates,
-        with_payload=["doc_id", "position"],
-    )
-    return [Hit(p.payload["doc_id"], p.payload["position"], p.score)  # type: ignore[index]
-            for p in result.points if p.payload]
+    return index.search(embedder.embed_query(question), query_vector(expand_query(question)),
+                        list(versions.values()), prefetch=options.prefetch,
+                        limit=options.candidates, fusion=options.fusion)
 
 
 def _group(chunks: list[StoredChunk], position: int, options: RetrievalOptions) -> list[int]:
@@ -159,14 +134,13 @@ def build_pieces(chosen: dict[str, dict[int, float]], catalog: dict[str, list[St
     return pieces
 
 
-def _whole_documents(client: QdrantClient, collection: str, question: str, doc_ids: list[str],
-                     versions: dict[str, str], reason: str,
-                     options: RetrievalOptions) -> RetrievedContext | None:
+def _whole_documents(index: Index, question: str, doc_ids: list[str], versions: dict[str, str],
+                     reason: str, options: RetrievalOptions) -> RetrievedContext | None:
     """Documents that fit the budget whole are sent whole, one block each, exactly as the
     whole-document prompt sends them: cheaper than any selection, never dearer than it."""
     pieces = []
     for doc_id in doc_ids:
-        stored = document_chunks(client, collection, doc_id, versions[doc_id])
+        stored = document_chunks(index, doc_id, versions[doc_id])
         texts = [c for c in stored if c.kind == "text"]
         if not texts:
             continue
@@ -180,16 +154,25 @@ def _whole_documents(client: QdrantClient, collection: str, question: str, doc_i
                             budget=options.budget, pieces=pieces)
 
 
-def retrieve(client: QdrantClient, collection: str, embedder: Embedder, question: str, *,
-             doc_id: str | None = None, options: RetrievalOptions = RetrievalOptions(),
-             records: list[dict[str, Any]] | None = None) -> RetrievedContext:
+def retrieve(index: Index, embedder: Embedder, question: str, *, doc_id: str | None = None,
+             options: RetrievalOptions = RetrievalOptions(),
+             records: list[DocumentRecord] | None = None) -> RetrievedContext:
     """Select context for ``question`` within ``options.budget`` tokens.
+
+    Call it inside ``index.reading()`` when ``records`` were read before (so their versions
+    stay readable); without ``records`` it reads them and holds that itself.
 
     Raises:
         RetrievalError: the named document is not indexed, or the index is empty.
     """
-    records = records if records is not None else list_documents(client, collection)
-    by_id = {r["doc_id"]: r for r in records}
+    with index.reading():
+        return _retrieve(index, embedder, question, doc_id, options,
+                         records if records is not None else index.list_documents())
+
+
+def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | None,
+              options: RetrievalOptions, records: list[DocumentRecord]) -> RetrievedContext:
+    by_id = {r.doc_id: r for r in records}
     if doc_id is not None:
         if doc_id not in by_id:
             raise RetrievalError(f"{doc_id}: no such document in the index; see 'docthrift docs'")
@@ -199,19 +182,18 @@ def retrieve(client: QdrantClient, collection: str, embedder: Embedder, question
             raise RetrievalError("the index is empty; add documents with 'docthrift ingest PATH'")
         route = route_question(question, records)
         doc_ids, reason = route.doc_ids or sorted(by_id), route.reason
-    versions = {d: record_version(by_id[d]) for d in doc_ids}
-    if sum(int(by_id[d].get("document_tokens") or 0) for d in doc_ids) <= options.budget:
-        whole = _whole_documents(client, collection, question, doc_ids, versions, reason, options)
+    versions = {d: by_id[d].current_version for d in doc_ids}
+    if sum(by_id[d].document_tokens for d in doc_ids) <= options.budget:
+        whole = _whole_documents(index, question, doc_ids, versions, reason, options)
         if whole is not None:
             return whole
-    hits = search_chunks(client, collection, embedder, question, versions, options)
-    catalog = {d: document_chunks(client, collection, d, versions[d])
-               for d in {h.doc_id for h in hits}}
+    hits = search_chunks(index, embedder, question, versions, options)
+    catalog = {d: document_chunks(index, d, versions[d]) for d in {h.doc_id for h in hits}}
     seed: dict[str, list[int]] = {}
     needed = statements_for(question)
     if needed:
         for d in dict.fromkeys(h.doc_id for h in hits):  # documents in order of their best hit
-            positions = statement_chunks(catalog[d], by_id[d].get("statements") or {}, needed)
+            positions = statement_chunks(catalog[d], by_id[d].statements, needed)
             if positions:
                 seed[d] = positions
     chosen = select_positions(hits, catalog, options, seed)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+
+from docthrift.models import DocumentRecord
 
 # First words of company names too common to identify a company on their own.
 _GENERIC_WORDS = frozenset(
@@ -37,7 +39,8 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
-def company_aliases(company: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def company_aliases(company: str) -> frozenset[str]:
     """Ways a question may name a company: full name, distinctive first word, initials."""
     core = re.sub(r"^\s*the\s+", "", _SUFFIXES.sub(" ", company), flags=re.I).strip(" ,.&")
     words = _words(core.replace("&", " and "))
@@ -53,7 +56,7 @@ def company_aliases(company: str) -> set[str]:
                 aliases.update({"n".join(w[0] for w in content), initials})
             aliases.add("".join(w[:2] for w in content[:2]))  # American Express → amex
             aliases.add(" ".join(content[:2]))
-    return {a for a in aliases if len(a) >= 2}
+    return frozenset(a for a in aliases if len(a) >= 2)
 
 
 def _mentions_ticker(question: str, ticker: str | None) -> bool:
@@ -63,9 +66,13 @@ def _mentions_ticker(question: str, ticker: str | None) -> bool:
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(ticker)}(?![A-Za-z0-9])", question) is not None
 
 
-def _mentions(question: str, alias: str) -> bool:
-    text = " ".join(_words(question.replace("&", "n")))
-    return re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", text) is not None
+def _plain(question: str) -> str:
+    """The question as the aliases are written: lower-case words, '&' read as 'n' (J&J → jnj)."""
+    return " ".join(_words(question.replace("&", "n")))
+
+
+def _mentions(plain: str, alias: str) -> bool:
+    return re.search(rf"(?<![a-z0-9]){re.escape(alias)}(?![a-z0-9])", plain) is not None
 
 
 def years_in(question: str) -> set[int]:
@@ -95,21 +102,22 @@ class Route:
     years: list[int] = field(default_factory=list)
 
 
-def route_question(question: str, records: list[dict[str, Any]]) -> Route:
+def route_question(question: str, records: list[DocumentRecord]) -> Route:
     """Pick the documents a question is about, from their metadata records."""
-    by_company: list[dict[str, Any]] = []
+    by_company: list[DocumentRecord] = []
     company = None
     best = 0
+    plain = _plain(question)
     for record in records:
-        meta = record.get("metadata") or {}
-        if not meta.get("company"):
+        meta = record.metadata
+        if not meta.company:
             continue
-        hits = [a for a in company_aliases(meta["company"]) if _mentions(question, a)]
-        if _mentions_ticker(question, meta.get("ticker")):
-            hits.append(meta["ticker"])
+        hits = [a for a in company_aliases(meta.company) if _mentions(plain, a)]
+        if meta.ticker and _mentions_ticker(question, meta.ticker):
+            hits.append(meta.ticker)
         strength = max((len(a) for a in hits), default=0)
         if strength > best:
-            by_company, best, company = [record], strength, meta["company"]
+            by_company, best, company = [record], strength, meta.company
         elif strength and strength == best:
             by_company.append(record)
     if not by_company:
@@ -118,18 +126,18 @@ def route_question(question: str, records: list[dict[str, Any]]) -> Route:
     years = sorted(years_in(question))
     if years:
         latest = max(years)
-        same_year = [r for r in chosen if (r.get("metadata") or {}).get("fiscal_year") == latest]
-        later = [r for r in chosen if ((r.get("metadata") or {}).get("fiscal_year") or 0) > latest]
+        same_year = [r for r in chosen if r.metadata.fiscal_year == latest]
+        later = [r for r in chosen if (r.metadata.fiscal_year or 0) > latest]
         chosen = same_year or later or chosen
     wanted = [t for t, pattern in _TYPE_WORDS.items() if pattern.search(question)]
     quarter = quarter_in(question)
     if quarter and not wanted:
         wanted = ["10-Q", "earnings"]
-    typed = [r for r in chosen if (r.get("metadata") or {}).get("doc_type") in wanted]
+    typed = [r for r in chosen if r.metadata.doc_type in wanted]
     if typed:
         chosen = typed
         if quarter:
-            in_quarter = [r for r in typed if quarter in ((r.get("metadata") or {}).get("fiscal_period") or "")]
+            in_quarter = [r for r in typed if quarter in (r.metadata.fiscal_period or "")]
             chosen = in_quarter or typed
-    doc_ids = sorted(r["doc_id"] for r in chosen)
+    doc_ids = sorted(r.doc_id for r in chosen)
     return Route(doc_ids, f"named {company}" + (f", {years}" if years else ""), company, years)

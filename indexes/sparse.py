@@ -4,15 +4,16 @@ A document term's weight is BM25's saturated term frequency with length normalis
 against a fixed reference length (chunks are sized in tokens, so a fixed reference is close
 to the corpus mean and keeps vectors independent of what else is indexed). A query term's
 weight is 1; Qdrant multiplies in the IDF it keeps per collection.
+
+:class:`SparseVector` is docthrift's own type: each index backend converts it to its engine's.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from hashlib import blake2b
-
-from qdrant_client import models
 
 K1 = 1.2
 B = 0.75
@@ -56,17 +57,25 @@ def terms(text: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class SparseVector:
+    """Term ids in ascending order and their weights, one for one."""
+
+    indices: list[int]
+    values: list[float]
+
+
 def term_id(term: str) -> int:
     """Stable 32-bit id of a term (Qdrant sparse indices are unsigned 32-bit)."""
     return int.from_bytes(blake2b(term.encode(), digest_size=4).digest(), "little")
 
 
-def _vector(weights: dict[int, float]) -> models.SparseVector:
+def _vector(weights: dict[int, float]) -> SparseVector:
     indices = sorted(weights)
-    return models.SparseVector(indices=indices, values=[weights[i] for i in indices])
+    return SparseVector(indices=indices, values=[weights[i] for i in indices])
 
 
-def document_vector(text: str) -> models.SparseVector:
+def document_vector(text: str) -> SparseVector:
     """BM25 document-side weights of ``text`` (term frequency saturation and length norm)."""
     counts = Counter(term_id(t) for t in terms(text))
     length = sum(counts.values())
@@ -74,6 +83,6 @@ def document_vector(text: str) -> models.SparseVector:
     return _vector({tid: tf * (K1 + 1) / (tf + norm) for tid, tf in counts.items()})
 
 
-def query_vector(text: str) -> models.SparseVector:
+def query_vector(text: str) -> SparseVector:
     """Query-side weights: each distinct term once (Qdrant supplies the IDF)."""
     return _vector({term_id(t): 1.0 for t in set(terms(text))})

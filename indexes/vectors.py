@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from qdrant_client import models
 
 from docthrift.models import Chunk
 from indexes.embeddings import Embedder
-from indexes.sparse import document_vector
+from indexes.sparse import SparseVector, document_vector
 
 
 def dense_vectors(chunks: Sequence[Chunk], embedder: Embedder, *, batch_size: int,
@@ -28,6 +27,6 @@ def dense_vectors(chunks: Sequence[Chunk], embedder: Embedder, *, batch_size: in
     return vectors[[row[text] for text in texts]], len(unique)
 
 
-def sparse_vectors(chunks: Sequence[Chunk]) -> list[models.SparseVector]:
+def sparse_vectors(chunks: Sequence[Chunk]) -> list[SparseVector]:
     """BM25 weights of each chunk's heading path and text (the sparse side sees all of it)."""
     return [document_vector(chunk.sparse_text) for chunk in chunks]

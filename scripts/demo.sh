@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up, then run the demo end to end on the embedded defaults:
-# generated sample PDFs, local Qdrant, ephemeral Prefect, the bundled model, no API key.
+# generated sample PDFs, the embedded Qdrant Edge index, ephemeral Prefect, the bundled model, no API key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up, then run the test suite (real model, real Qdrant local mode, real Prefect).
+# Set up, then run the test suite (real model, real Qdrant Edge engine, real Prefect).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -1,4 +1,4 @@
-"""Shared fixtures: real model, real Qdrant local mode, real Prefect, a stand-in LLM server."""
+"""Shared fixtures: real model, the real Qdrant engine (Edge), real Prefect, a stand-in LLM server."""
 
 from __future__ import annotations
 
@@ -49,13 +49,13 @@ def embedder():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Settings with a fresh home, local Qdrant folder and collection for this test."""
+    """Settings with a fresh home, embedded index folder and collection for this test."""
     from docthrift.settings import load_settings
     from indexes import store
 
     made = load_settings(home=tmp_path / "home", collection=f"t{uuid.uuid4().hex[:10]}")
     yield made
-    store.close_clients()
+    store.close_indexes()
 
 
 @pytest.fixture(scope="session")
@@ -102,4 +102,4 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "home"
     monkeypatch.setenv("DOCTHRIFT_HOME", str(folder))
     yield folder
-    store.close_clients()
+    store.close_indexes()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 from pathlib import Path
 
 import pymupdf
 import pytest
 
 from docthrift.errors import ExtractionError
+from docthrift.models import Document
 from extractors.pdf import (
     doc_id_from_path,
     extract_document,
@@ -258,3 +260,88 @@ def test_unsafe_names_that_slug_alike_stay_apart() -> None:
     first, second = doc_id_from_path(Path("a b.pdf")), doc_id_from_path(Path("a+b.pdf"))
 
     assert first != second and first.startswith("a_b-") and second.startswith("a_b-")
+
+
+# --- damaged copies of real filings (see docs/ingestion.md, "Damaged and truncated files") ---
+
+
+def _unprintable(text: str) -> int:
+    """Control characters other than line breaks and tabs: raw glyph codes, never text."""
+    return sum(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in text)
+
+
+def _cut(tmp_path: Path, name: str, share: float) -> Path:
+    data = (DATA / "pdfs" / name).read_bytes()
+    path = tmp_path / f"{Path(name).stem}_cut{round(share * 100)}.pdf"
+    path.write_bytes(data[: int(len(data) * share)])
+    return path
+
+
+def _indexed_text(document: Document) -> str:
+    return "\n".join([s.text for s in document.sections] + [s.heading for s in document.sections]
+                     + [t.markdown for t in document.tables])
+
+
+@real_data
+@pytest.mark.parametrize("share", [0.25, 0.5])
+def test_truncated_release_whose_text_is_glyph_codes_fails(tmp_path: Path, share: float) -> None:
+    # Cut before its fonts' character maps: every page reads as raw glyph codes.
+    path = _cut(tmp_path, "AMCOR_2023Q4_EARNINGS.pdf", share)
+
+    message = _refusal(path)
+
+    assert "damaged or truncated" in message
+    assert "14 of 14 pages have unreadable text" in message, message
+
+
+@real_data
+def test_truncated_release_with_lost_pages_is_indexed_with_a_warning(tmp_path: Path) -> None:
+    path = _cut(tmp_path, "AMCOR_2023Q4_EARNINGS.pdf", 0.9)
+
+    document = extract_document(path)
+
+    assert document.needs_ocr == []  # nothing was scanned: the pages' contents are lost
+    assert any("damaged" in w and "repaired" in w for w in document.warnings), document.warnings
+    assert any("pages 1-6 came back empty" in w for w in document.warnings), document.warnings
+    text = _indexed_text(document)
+    assert _unprintable(text) == 0 and "Amcor" in text
+
+
+@real_data
+def test_partly_garbled_filing_indexes_only_readable_lines(tmp_path: Path) -> None:
+    intact = extract_document(DATA / "pdfs" / "AMCOR_2023_10K.pdf")
+    path = _cut(tmp_path, "AMCOR_2023_10K.pdf", 0.99)
+
+    document = extract_document(path)
+
+    assert intact.warnings == []
+    text = _indexed_text(document)
+    assert _unprintable(text) == 0  # before: 2,943 glyph codes indexed
+    kept = sum(not c.isspace() for s in document.sections for c in s.text)
+    whole = sum(not c.isspace() for s in intact.sections for c in s.text)
+    assert kept >= 0.95 * whole, (kept, whole)
+    unreadable = [w for w in document.warnings if "unreadable text" in w]
+    assert unreadable and "29" in unreadable[0], document.warnings
+
+
+@real_data
+def test_intact_release_has_no_warnings_and_verbatim_text(tmp_path: Path) -> None:
+    path = DATA / "pdfs" / "AMCOR_2023Q4_EARNINGS.pdf"
+    texts = page_texts(pymupdf.open(path))
+
+    document = extract_document(path)
+
+    assert document.warnings == [] and document.needs_ocr == []
+    for number, text in enumerate(texts, start=1):
+        carried = "".join(p.text for s in document.sections for p in s.pages if p.page == number)
+        assert carried == text
+
+
+@real_data
+def test_truncated_filing_whose_page_count_cannot_be_read(tmp_path: Path) -> None:
+    # Opens, then fails on counting its pages: "code=7: Invalid number of pages".
+    path = _cut(tmp_path, "AMAZON_2017_10K.pdf", 0.25)
+
+    message = _refusal(path)
+
+    assert "damaged or truncated (its page count cannot be read" in message

@@ -16,7 +16,7 @@ NW_10K, NW_10Q, CONTOSO = "northwind_2024_10K", "northwind_2025Q1_10Q", "contoso
 PUBLIC = [
     "Answer", "AnswerError", "AnswerUsage", "Citation", "ConfigError", "ContextPiece",
     "DatasetError", "Docthrift", "DocthriftError", "DocumentResult", "ExtractionError",
-    "IndexingError", "IngestSummary", "OutlineEntry", "Passage", "RetrievalError",
+    "IndexingError", "IngestSummary", "OutlineSection", "Passage", "RetrievalError",
     "RetrievedContext", "RouteStep", "Settings", "__version__",
 ]
 
@@ -35,8 +35,8 @@ def test_ingest_ask_retrieve_read(prefect_harness, corpus: Path, tmp_path: Path,
         assert dt.documents() == []
         summary = dt.ingest(corpus)
         assert not summary.failed and summary.totals["added"] == 3
-        assert [d["doc_id"] for d in dt.documents()] == sorted([NW_10K, NW_10Q, CONTOSO])
-        assert dt.document(NW_10K)["metadata"]["doc_type"] == "10-K"
+        assert [d.doc_id for d in dt.documents()] == sorted([NW_10K, NW_10Q, CONTOSO])
+        assert dt.document(NW_10K).metadata.doc_type == "10-K"
         with pytest.raises(docthrift.RetrievalError, match="no such document"):
             dt.document("missing")
 
@@ -56,7 +56,7 @@ def test_ingest_ask_retrieve_read(prefect_harness, corpus: Path, tmp_path: Path,
             dt.ask("revenue?", budget=10)
 
         outline = dt.outline(NW_10K, max_level=1)
-        assert outline and all(isinstance(e, docthrift.OutlineEntry) for e in outline)
+        assert outline and all(isinstance(e, docthrift.OutlineSection) for e in outline)
         passage = dt.read(NW_10K, section=outline[-1].section, budget=100)
         assert passage.tokens == count_tokens(passage.text) <= 100
         assert passage.truncated == (outline[-1].tokens > 100)

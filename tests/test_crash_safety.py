@@ -6,17 +6,16 @@ must hold every document that was there before, each in its old or its new versi
 exactly that version's chunks; other versions' chunks may be left only as invisible leftovers.
 A rerun then converges to what an uninterrupted run into another home builds.
 
-The kill during an upsert is made deterministic: local Qdrant commits each point in its own
-SQLite transaction, so the test waits for the first new chunk to be committed and then holds a
-read lock on the chunk store, which keeps the writer from committing the next one, and kills
-the process while the writer is blocked.
+The kill during an upsert is made deterministic: the child process starts with a
+``sitecustomize`` of the test's that writes chunks in batches of 8 and, once the first batch of
+the 10-K's new version is in the index (Edge has logged it), stops the writer and tells the
+test, which kills the process while the writer is stopped, between two batches.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -28,22 +27,51 @@ from typing import Any
 import pymupdf
 import pytest
 
+from docthrift.models import DocumentRecord
 from docthrift.settings import load_settings
 from extractors.sources import file_sha256
 from flows.ingest import ingest_documents
 from indexes import store
+from tests.index_helpers import chunk_payloads
 
 TENK, TENQ, EARNINGS = "northwind_2024_10K", "northwind_2025Q1_10Q", "contoso_2024Q4_earnings"
 DEADLINE_S = 300
+BATCH = 8
+# Loaded by the child at start-up (before docthrift): small batches, and a stop after the
+# first batch of the 10-K's chunks is written.
+PAUSE = f"""
+import os, pathlib, time
+if os.environ.get("DOCTHRIFT_TEST_PAUSE"):
+    import indexes.backend
+    from indexes.edge_store import EdgeIndex
+
+    indexes.backend.UPSERT_BATCH = {BATCH}
+    _marker = pathlib.Path(os.environ["DOCTHRIFT_TEST_PAUSE"])
+    _write = EdgeIndex._upsert_chunks
+
+    def _upsert_then_stop(self, points):
+        _write(self, points)
+        if any(p.payload.get("doc_id") == "{TENK}" for p in points):
+            _marker.write_text(str(len(points)))
+            while True:
+                time.sleep(60)
+
+    EdgeIndex._upsert_chunks = _upsert_then_stop
+"""
 
 
 class Ingest:
     """A ``docthrift ingest FOLDER --verbose`` subprocess whose output is collected as it comes."""
 
-    def __init__(self, home: Path, folder: Path) -> None:
+    def __init__(self, home: Path, folder: Path, pause: Path | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
         env.update(DOCTHRIFT_HOME=str(home), PYTHONUNBUFFERED="1",
                    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120")
+        if pause is not None:
+            (pause.parent / "sitecustomize.py").write_text(PAUSE)
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(pause.parent), *filter(None, [env.get("PYTHONPATH")])])
+            env["DOCTHRIFT_TEST_PAUSE"] = str(pause)
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "docthrift.cli", "ingest", str(folder), "--verbose"],
@@ -81,46 +109,35 @@ class Ingest:
         self._reader.join(timeout=10)
 
 
-def _chunk_store(home: Path) -> Path:
-    return home / "qdrant" / "collection" / "docthrift" / "storage.sqlite"
-
-
-def _rows(db: sqlite3.Connection) -> int:
-    return int(db.execute("SELECT count(*) FROM points").fetchone()[0])
-
-
-def _index(home: Path) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+def _index(home: Path) -> tuple[dict[str, DocumentRecord], list[dict[str, Any]]]:
     """Records by doc_id, and every chunk point (id, doc_id, version, position)."""
     settings = load_settings(home=home)
     try:
-        client = store.get_client(settings)
-        records = {r["doc_id"]: r for r in store.list_documents(client, settings.collection)}
-        points, _ = client.scroll(settings.collection, limit=100_000,
-                                  with_payload=["doc_id", "doc_version", "position"])
-        chunks = [{"id": str(p.id), **(p.payload or {})} for p in points]
+        records = {r.doc_id: r for r in store.get_index(settings).list_documents()}
+        chunks = chunk_payloads(settings)
     finally:
-        store.close_clients()
+        store.close_indexes()
     return records, chunks
 
 
-def _assert_whole(home: Path, before: dict[str, dict[str, Any]],
-                  files: dict[str, Path]) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+def _assert_whole(home: Path, before: dict[str, DocumentRecord], files: dict[str, Path]
+                  ) -> tuple[dict[str, DocumentRecord], list[dict[str, Any]]]:
     """Every document that was there is there, old or new, with exactly its chunks."""
     records, chunks = _index(home)
     assert set(records) == set(before)
     for doc_id, record in records.items():
-        old = record["version"] == before[doc_id]["version"]
-        new = doc_id in files and record["sha256"] == file_sha256(files[doc_id])
+        old = record.version == before[doc_id].version
+        new = doc_id in files and record.sha256 == file_sha256(files[doc_id])
         assert old or new, doc_id
         mine = sorted(c["position"] for c in chunks
-                      if c["doc_id"] == doc_id and c["doc_version"] == record["version"])
-        assert mine == list(range(record["chunks"])), doc_id
+                      if c["doc_id"] == doc_id and c["doc_version"] == record.version)
+        assert mine == list(range(record.chunks)), doc_id
     return records, chunks
 
 
-def _leftovers(records: dict[str, dict[str, Any]], chunks: list[dict[str, Any]]) -> set[str]:
+def _leftovers(records: dict[str, DocumentRecord], chunks: list[dict[str, Any]]) -> set[str]:
     """doc_ids with chunks of a version their record does not name (invisible to queries)."""
-    current = {r["version"] for r in records.values()}
+    current = {r.version for r in records.values()}
     return {c["doc_id"] for c in chunks if c["doc_version"] not in current}
 
 
@@ -135,7 +152,7 @@ def _ingest_in_process(home: Path, folder: Path) -> dict[str, str]:
     try:
         summary = ingest_documents([str(folder)], overrides={"home": str(home)})
     finally:
-        store.close_clients()
+        store.close_indexes()
     return {d.doc_id: d.status for d in summary.documents}
 
 
@@ -155,27 +172,18 @@ def test_killed_runs_leave_documents_whole_and_the_next_run_converges(  # type: 
     files = {TENK: folder / f"{TENK}.pdf", TENQ: folder / f"{TENQ}.pdf"}
 
     # Kill 1: during the upsert of the 10-K's new version, its old version being indexed.
-    db = sqlite3.connect(_chunk_store(home), timeout=30, isolation_level=None)
-    try:
-        baseline = _rows(db)
-        run = Ingest(home, folder)
-
-        def first_new_chunk_committed() -> bool:
-            db.execute("BEGIN")
-            if _rows(db) > baseline:  # keep the read lock: the writer cannot commit the next
-                return True
-            db.execute("COMMIT")
-            return False
-
-        run.wait_for(first_new_chunk_committed)
-        run.kill()
-        db.execute("COMMIT")
-    finally:
-        db.close()
+    stopped = tmp_path / "pause" / "stopped"
+    stopped.parent.mkdir()
+    run = Ingest(home, folder, pause=stopped)
+    run.wait_for(stopped.exists)
+    run.kill()
     assert f"{TENK}.pdf: extracting" in run.output
+    assert f"{TENK}: wrote" not in run.output  # stopped inside the first batch's write
     records, chunks = _assert_whole(home, before, files)
-    assert records[TENK]["version"] == before[TENK]["version"]  # the switch never happened
+    assert records[TENK].version == before[TENK].version  # the switch never happened
     assert _leftovers(records, chunks) == {TENK}  # part of the new version, invisible
+    partial = [c for c in chunks if c["doc_id"] == TENK and c["doc_version"] != records[TENK].version]
+    assert len(partial) == BATCH < before[TENK].chunks  # one batch of several was written
 
     # Kill 2: during the extraction of the 10-Q, after the 10-K's new version went in.
     run = Ingest(home, folder)
@@ -185,8 +193,8 @@ def test_killed_runs_leave_documents_whole_and_the_next_run_converges(  # type: 
     assert f"{TENK}.pdf: extracting" not in run.output  # the extraction came from the cache
     assert f"{TENK}: switched to the new version" in run.output
     records, chunks = _assert_whole(home, before, files)
-    assert records[TENK]["sha256"] == file_sha256(files[TENK])
-    assert records[TENQ]["version"] == before[TENQ]["version"]
+    assert records[TENK].sha256 == file_sha256(files[TENK])
+    assert records[TENQ].version == before[TENQ].version
     assert EARNINGS in records  # removals come last: not reached
 
     # The next run finishes the work and the index is what an uninterrupted run builds.
@@ -196,6 +204,6 @@ def test_killed_runs_leave_documents_whole_and_the_next_run_converges(  # type: 
     records, chunks = _index(home)
     expected, expected_chunks = _index(reference)
     keys = ("sha256", "version", "chunks", "source_path")
-    assert {d: [r[k] for k in keys] for d, r in records.items()} \
-        == {d: [r[k] for k in keys] for d, r in expected.items()}
+    assert {d: [getattr(r, k) for k in keys] for d, r in records.items()} \
+        == {d: [getattr(r, k) for k in keys] for d, r in expected.items()}
     assert {c["id"] for c in chunks} == {c["id"] for c in expected_chunks}

@@ -34,10 +34,10 @@ def test_enrichment_summaries_cost_and_cache(prefect_harness, settings, samples_
     assert result.status == "added" and result.enrichment_tokens > 0
     calls = len(llm_server.requests)
     assert calls >= 1 and llm_server.requests[0]["response_format"]["type"] == "json_schema"
-    record = store.get_document(store.get_client(settings), settings.collection, result.doc_id)
-    assert record["summary"] == "An earnings release of Contoso."
-    assert record["enrichment_tokens"] == result.enrichment_tokens
-    assert all(s["summary"] == f"Section {i} in brief." for i, s in enumerate(record["outline"]))
+    record = store.get_index(settings).get_document(result.doc_id)
+    assert record is not None and record.summary == "An earnings release of Contoso."
+    assert record.enrichment_tokens == result.enrichment_tokens
+    assert all(s.summary == f"Section {i} in brief." for i, s in enumerate(record.outline))
 
     # Forced re-index of the same bytes: the cached reply is used, no call, no cost.
     again = ingest_documents([str(pdf)], overrides=overrides, force=True)

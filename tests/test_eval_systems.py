@@ -20,18 +20,18 @@ def test_whole_document_counts_exactly_and_cuts_at_the_window(prefect_harness, s
                                                               samples_dir: Path) -> None:
     ingest_documents([str(samples_dir / "northwind_2024_10K.pdf")],
                      overrides={"home": str(settings.home), "collection": settings.collection})
-    client = store.get_client(settings)
-    records = store.list_documents(client, settings.collection)
+    index = store.get_index(settings)
+    records = index.list_documents()
     questions = ["What was net revenue in FY2024?", "Revenue (in $)?", "Cash.", "x" * 300 + " 42"]
     for window in (128_000, 3_000):
         for question in questions:
-            whole = whole_document_context(client, settings.collection, question, records, window)
+            whole = whole_document_context(index, question, records, window)
             exact = count_message_tokens(render_messages(question, metadata_header(records),
                                                          whole.text))
             assert whole.prompt_tokens == exact, (window, question)
             assert whole.truncated == (window == 3_000)
-    full = whole_document_context(client, settings.collection, "q", records, 128_000)
-    cut = whole_document_context(client, settings.collection, "q", records, 3_000)
+    full = whole_document_context(index, "q", records, 128_000)
+    cut = whole_document_context(index, "q", records, 3_000)
     assert full.pages["northwind_2024_10K"] == list(range(1, 16))
     assert cut.prompt_tokens <= 3_000 - 1024 + 10
     kept = cut.pages["northwind_2024_10K"]

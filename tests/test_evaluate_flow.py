@@ -5,7 +5,9 @@ the gold figure, so correctness, tokens per correct answer and cost run for real
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +129,61 @@ def test_eval_rejects_an_unknown_system(home, tmp_path, samples_dir) -> None:  #
     result = runner.invoke(app, ["eval", str(samples_dir / "questions.jsonl"),
                                  "--systems", "baseline,magic"])
     assert result.exit_code == 1 and "magic" in str(result.exception)
+
+
+def test_a_failed_gate_fails_the_run_with_its_reasons(prefect_harness, home, samples_dir,  # type: ignore[no-untyped-def]
+                                                      tmp_path, monkeypatch) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterParentFlowRunId,
+    )
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    # Relative paths, as a user types them; the run must store them absolute.
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(samples_dir / "questions.jsonl", tmp_path / "q.jsonl")
+    docs = os.path.relpath(samples_dir, tmp_path)
+    result = runner.invoke(app, [
+        "eval", "q.jsonl", "--docs", docs, "--systems", "baseline,docthrift",
+        "--only", "northwind_2024_10K", "--min-token-reduction", "0.99", "--out", "report",
+        "--json"])
+    assert result.exit_code == 1, result.output  # the CLI keeps its exit code and its output
+    report = json.loads(result.stdout)
+    assert report == json.loads((tmp_path / "report" / "report.json").read_text())
+    assert report["gate"]["passed"] is False
+    assert (tmp_path / "report" / "report.png").is_file()
+
+    with get_client(sync_client=True) as client:
+        (run,) = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["evaluate-release"])),
+            sort=FlowRunSort.START_TIME_DESC, limit=1)
+        (subflow,) = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run.id])))
+        artifacts = {a.key: a for run_id in (run.id, subflow.id)
+                     for a in client.read_artifacts(artifact_filter=ArtifactFilter(
+                         flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))}
+
+    # The run is Failed, with the gate's verdict and every reason as its message.
+    assert run.state is not None and run.state.type.value == "FAILED"
+    assert run.state.message == ("Release gate FAIL on q.jsonl (6 questions): "
+                                 + "; ".join(report["gate"]["reasons"]))
+    assert "token reduction" in run.state.message and "required: FAIL" in run.state.message
+    assert run.name == "evaluate q.jsonl [northwind_2024_10K]"
+    # Stored parameters: absolute paths, and no model where none was configured.
+    assert run.parameters["dataset"] == str(tmp_path / "q.jsonl")
+    assert run.parameters["docs"] == str(samples_dir)
+    assert run.parameters["out"] == str(tmp_path / "report")
+    assert run.parameters["overrides"]["home"] == str(home.resolve())
+    assert run.parameters["overrides"]["model"] is None and report["model"] is None
+
+    # The ingestion step is a subflow named for its parent, under its own artifact key.
+    assert subflow.name == f"ingest 1 document(s) for {run.name}"
+    assert subflow.state is not None and subflow.state.type.value == "COMPLETED"
+    assert artifacts["evaluation-ingest-summary"].flow_run_id == subflow.id
+    assert "ingest-summary" not in artifacts
+    assert (artifacts["evaluation-report"].description or "").startswith("Release gate FAIL: q.jsonl")

@@ -1,6 +1,6 @@
 """Incremental ingestion end to end: removed, renamed, moved and re-fingerprinted documents.
 
-Real PDFs, model, Qdrant local mode and Prefect (the session's test harness), no mocks.
+Real PDFs, model, the embedded index (Qdrant Edge) and Prefect (the session's test harness), no mocks.
 """
 
 from __future__ import annotations
@@ -12,19 +12,23 @@ from typing import Any
 from rich.console import Console
 
 from docthrift.cli_views import print_ingest_summary
-from docthrift.models import IngestSummary
+from docthrift.models import DocumentRecord, IngestSummary
 from docthrift.settings import Settings
 from extractors.sources import plan_changes
 from flows.ingest import ingest_documents
+from flows.outcome import result_of
 from indexes import store
+from tests.index_helpers import chunk_payloads
 
 TENK, TENQ, EARNINGS = "northwind_2024_10K", "northwind_2025Q1_10Q", "contoso_2024Q4_earnings"
 
 
-def _run(settings: Settings, *paths: Path | str, force: bool = False,
+def _run(settings: Settings, *paths: Path | str, force: bool = False, replace: bool = False,
          **overrides: Any) -> IngestSummary:
-    return ingest_documents([str(p) for p in paths], overrides={
-        "home": str(settings.home), "collection": settings.collection, **overrides}, force=force)
+    state = ingest_documents([str(p) for p in paths], overrides={
+        "home": str(settings.home), "collection": settings.collection, **overrides}, force=force,
+        return_state=True, **({"replace": True} if replace else {}))
+    return result_of(state, IngestSummary)  # a run with failed documents still has its summary
 
 
 def _status(summary: IngestSummary) -> dict[str, str]:
@@ -33,14 +37,11 @@ def _status(summary: IngestSummary) -> dict[str, str]:
 
 def _chunks(settings: Settings) -> list[dict[str, Any]]:
     """Every chunk point's payload, the id included."""
-    client = store.get_client(settings)
-    points, _ = client.scroll(settings.collection, limit=100_000, with_payload=True)
-    return [{"id": str(p.id), **(p.payload or {})} for p in points]
+    return chunk_payloads(settings)
 
 
-def _records(settings: Settings) -> dict[str, dict[str, Any]]:
-    records = store.list_documents(store.get_client(settings), settings.collection)
-    return {r["doc_id"]: r for r in records}
+def _records(settings: Settings) -> dict[str, DocumentRecord]:
+    return {r.doc_id: r for r in store.get_index(settings).list_documents()}
 
 
 def _assert_whole(settings: Settings) -> None:
@@ -48,8 +49,8 @@ def _assert_whole(settings: Settings) -> None:
     records, chunks = _records(settings), _chunks(settings)
     for doc_id, record in records.items():
         mine = [c for c in chunks if c["doc_id"] == doc_id]
-        assert len(mine) == record["chunks"], doc_id
-        assert {c["doc_version"] for c in mine} == {record["version"]}, doc_id
+        assert len(mine) == record.chunks, doc_id
+        assert {c["doc_version"] for c in mine} == {record.version}, doc_id
     assert {c["doc_id"] for c in chunks} <= set(records)
 
 
@@ -57,7 +58,7 @@ def test_deleted_file_is_removed_with_every_chunk(prefect_harness, settings, cor
     first = _run(settings, corpus)
     assert set(_status(first).values()) == {"added"}
     records = _records(settings)
-    assert records[EARNINGS]["source_path"] == str((corpus / f"{EARNINGS}.pdf").resolve())
+    assert records[EARNINGS].source_path == str((corpus / f"{EARNINGS}.pdf").resolve())
 
     (corpus / f"{EARNINGS}.pdf").unlink()
     second = _run(settings, corpus)
@@ -115,10 +116,10 @@ def test_renamed_is_removed_and_added_moved_is_repointed(  # type: ignore[no-unt
     records = _records(settings)
     assert set(records) == {"contoso_q4", TENK, TENQ}
     renamed = records["contoso_q4"]
-    assert renamed["sha256"] == before[EARNINGS]["sha256"]
-    assert renamed["source"] == "contoso_q4.pdf" and renamed["chunks"] == before[EARNINGS]["chunks"]
-    assert records[TENK]["source_path"] == str(moved.resolve())
-    assert records[TENK]["version"] == before[TENK]["version"]
+    assert renamed.sha256 == before[EARNINGS].sha256
+    assert renamed.source == "contoso_q4.pdf" and renamed.chunks == before[EARNINGS].chunks
+    assert records[TENK].source_path == str(moved.resolve())
+    assert records[TENK].version == before[TENK].version
     _assert_whole(settings)
 
 
@@ -136,10 +137,10 @@ def test_fingerprint_change_updates_all_and_reuses_extraction(  # type: ignore[n
     assert set(_status(second).values()) == {"updated"}
     records = _records(settings)
     for doc_id, record in records.items():
-        assert record["sha256"] == before[doc_id]["sha256"]
-        assert record["version"] != before[doc_id]["version"]
+        assert record.sha256 == before[doc_id].sha256
+        assert record.version != before[doc_id].version
     tenk = {d.doc_id: d for d in first.documents}[TENK]
-    assert records[TENK]["chunks"] > tenk.chunks  # smaller chunks, more of them
+    assert records[TENK].chunks > tenk.chunks  # smaller chunks, more of them
     _assert_whole(settings)  # no chunk of the 512-token version is left, none is shared
 
     # The extraction did not change, so it came from the task cache.
@@ -151,40 +152,113 @@ def test_fingerprint_change_updates_all_and_reuses_extraction(  # type: ignore[n
 
 
 def test_leftovers_are_invisible_and_cleaned(prefect_harness, settings, corpus, embedder) -> None:  # type: ignore[no-untyped-def]
-    from qdrant_client import models
+    from dataclasses import replace
 
     from indexes.catalog import document_chunks
     from indexes.retrieval import RetrievalOptions, search_chunks
+    from indexes.schema import point_id
 
     _run(settings, corpus / f"{EARNINGS}.pdf")
-    client = store.get_client(settings)
-    points, _ = client.scroll(settings.collection, limit=10_000, with_payload=True,
-                              with_vectors=True)
+    index = store.get_index(settings)
+    points = [p for batch in index.export_points("chunks") for p in batch]
     # What an interrupted run leaves: another version of a known document, and an orphan.
-    stale = [models.PointStruct(id=store.point_id(str(p.id), tag), vector=p.vector,  # type: ignore[arg-type]
-                                payload={**(p.payload or {}), "doc_version": tag, "doc_id": doc_id})
+    stale = [replace(p, id=point_id(p.id, tag),
+                     payload={**p.payload, "doc_version": tag, "doc_id": doc_id})
              for p in points for tag, doc_id in (("old", EARNINGS), ("gone", "orphan"))]
-    client.upsert(settings.collection, points=stale, wait=True)
+    index.import_points("chunks", stale)
     record = _records(settings)[EARNINGS]
+    assert record.version is not None
 
-    stored = document_chunks(client, settings.collection, EARNINGS, record["version"])
-    assert [c.position for c in stored] == list(range(record["chunks"]))
-    hits = search_chunks(client, settings.collection, embedder, "Contoso revenue guidance",
-                         {EARNINGS: record["version"]}, RetrievalOptions())
+    stored = document_chunks(index, EARNINGS, record.version)
+    assert [c.position for c in stored] == list(range(record.chunks))
+    hits = search_chunks(index, embedder, "Contoso revenue guidance",
+                         {EARNINGS: record.version}, RetrievalOptions())
     keys = [(h.doc_id, h.position) for h in hits]
     assert keys and len(keys) == len(set(keys)) and {h.doc_id for h in hits} == {EARNINGS}
 
     again = _run(settings, corpus / f"{EARNINGS}.pdf")
     assert _status(again) == {EARNINGS: "unchanged"}
-    assert store.count_chunks(client, settings.collection) == len(points)
+    assert index.count_chunks() == len(points)
     _assert_whole(settings)
 
 
-def test_plan_fails_duplicate_ids(tmp_path, samples_dir) -> None:  # type: ignore[no-untyped-def]
-    for sub in ("a", "b"):
+def test_plan_fails_same_name_other_bytes_and_notes_identical_copies(  # type: ignore[no-untyped-def]
+        tmp_path, samples_dir) -> None:
+    for sub, source in (("a", EARNINGS), ("b", TENQ), ("c", EARNINGS)):
         (tmp_path / sub).mkdir()
-        shutil.copy(samples_dir / f"{EARNINGS}.pdf", tmp_path / sub / "report.pdf")
+        shutil.copy(samples_dir / f"{source}.pdf", tmp_path / sub / "report.pdf")
     plan = plan_changes([str(tmp_path)], [], "fp")
-    assert [f.status for f in plan.files] == ["added", "failed"]
+    assert [f.status for f in plan.files] == ["added", "failed", "duplicate"]
     assert "same document id 'report'" in (plan.files[1].error or "")
+    assert "rename one of the two files" in (plan.files[1].error or "")
+    assert "same bytes as" in (plan.files[2].note or "") and plan.files[2].error is None
     assert plan.removed == [] and plan.todo == 1
+
+
+def _collections(tmp_path: Path, samples_dir: Path, second: str) -> tuple[Path, Path]:
+    """Two folders that each hold a report.pdf: the earnings release, then ``second``."""
+    col_a, col_b = tmp_path / "colA", tmp_path / "colB"
+    for folder, source in ((col_a, EARNINGS), (col_b, second)):
+        folder.mkdir()
+        shutil.copy(samples_dir / f"{source}.pdf", folder / "report.pdf")
+    return col_a, col_b
+
+
+def test_a_name_from_another_folder_never_takes_over_a_document(  # type: ignore[no-untyped-def]
+        prefect_harness, settings, samples_dir, tmp_path) -> None:
+    col_a, col_b = _collections(tmp_path, samples_dir, TENQ)
+    assert _status(_run(settings, col_a)) == {"report": "added"}
+    owner = _records(settings)["report"]
+
+    refused = _run(settings, col_b)
+
+    result = refused.documents[0]
+    assert (result.doc_id, result.status) == ("report", "failed") and refused.failed
+    assert str(col_a / "report.pdf") in (result.error or "")
+    assert "--replace" in (result.error or "") and "rename" in (result.error or "")
+    assert _records(settings)["report"].version == owner.version  # nothing changed
+    assert _records(settings)["report"].source_path == str((col_a / "report.pdf").resolve())
+
+    replaced = _run(settings, col_b, replace=True)
+    assert _status(replaced) == {"report": "updated"}
+    assert _records(settings)["report"].source_path == str((col_b / "report.pdf").resolve())
+    assert _status(_run(settings, col_a)) == {"report": "failed"}  # now colB's: refused back
+    _assert_whole(settings)
+
+
+def test_identical_copies_in_two_folders_are_one_document(  # type: ignore[no-untyped-def]
+        prefect_harness, settings, samples_dir, tmp_path) -> None:
+    col_a, col_b = _collections(tmp_path, samples_dir, EARNINGS)
+
+    both = _run(settings, col_a, col_b)  # one run
+
+    assert [d.status for d in both.documents] == ["added", "duplicate"]
+    assert not both.failed and both.totals["duplicate"] == 1
+    assert str(col_a / "report.pdf") in (both.documents[1].note or "")
+    console = Console(record=True, width=200)
+    print_ingest_summary(console, both)
+    assert "duplicate: report.pdf" in console.export_text()
+
+    later = _run(settings, col_b)  # a run over the other folder alone
+    assert _status(later) == {"report": "duplicate"} and not later.failed
+    assert _records(settings)["report"].source_path == str((col_a / "report.pdf").resolve())
+    assert len(_records(settings)) == 1
+    _assert_whole(settings)
+
+
+def test_a_linked_pdf_is_named_by_its_link_and_goes_with_it(  # type: ignore[no-untyped-def]
+        prefect_harness, settings, samples_dir, tmp_path) -> None:
+    elsewhere, folder = tmp_path / "elsewhere", tmp_path / "scanned"
+    elsewhere.mkdir()
+    folder.mkdir()
+    shutil.copy(samples_dir / f"{EARNINGS}.pdf", elsewhere / "q4_release.pdf")
+    link = folder / "linked_report.pdf"
+    link.symlink_to(elsewhere / "q4_release.pdf")
+
+    first = _run(settings, folder)
+
+    assert _status(first) == {"linked_report": "added"}
+    assert _records(settings)["linked_report"].source_path == str(folder.resolve() / link.name)
+    link.unlink()
+    assert _status(_run(settings, folder)) == {"linked_report": "removed"}
+    assert _records(settings) == {} and (elsewhere / "q4_release.pdf").exists()

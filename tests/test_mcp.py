@@ -32,7 +32,7 @@ def home(prefect_harness, samples_dir: Path, tmp_path_factory) -> Path:  # type:
     folder = tmp_path_factory.mktemp("mcp-home")
     summary = ingest_documents([str(samples_dir)], overrides={"home": str(folder)})
     assert not summary.failed
-    store.close_clients()  # the local index is for the server process now
+    store.close_indexes()  # the local index is for the server process now
     return folder
 
 

@@ -50,7 +50,7 @@ def home(prefect_harness, samples_dir: Path, tmp_path_factory) -> Iterator[Path]
                                                               "collection": "chat"})
     assert not summary.failed
     yield folder
-    store.close_clients()
+    store.close_indexes()
 
 
 @pytest.fixture(scope="module")
@@ -201,6 +201,26 @@ def test_bad_key_is_an_openai_401(base_url: str) -> None:
     missing = httpx.get(f"{base_url}/models")
     assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
     assert missing.json()["error"]["code"] == "invalid_api_key"
+
+
+def test_guard_and_framework_errors_are_openai_shaped_here_only(base_url: str) -> None:
+    auth = {"Authorization": f"Bearer {KEY}"}
+    # The guard refuses the key before reading a body it would also refuse for its size.
+    huge = b"x" * 2_000_000
+    unread = httpx.post(f"{base_url}/chat/completions", content=huge, timeout=60)
+    assert unread.status_code == 401
+    assert unread.json()["error"]["code"] == "invalid_api_key"
+    big = httpx.post(f"{base_url}/chat/completions", content=huge, headers=auth, timeout=60)
+    assert big.status_code == 413
+    assert big.json()["error"]["code"] == "request_too_large" and "bytes" in big.json()["error"]["message"]
+    wrong_method = httpx.get(f"{base_url}/chat/completions", headers=auth)
+    assert wrong_method.status_code == 405
+    assert set(wrong_method.json()["error"]) == {"message", "type", "param", "code"}
+    # The rest of the API keeps docthrift's shape, under the same guard.
+    plain = httpx.get(f"{base_url}/documents")
+    assert plain.status_code == 401 and isinstance(plain.json()["error"], str)
+    plain_big = httpx.post(f"{base_url}/query", content=huge, headers=auth, timeout=60)
+    assert plain_big.status_code == 413 and isinstance(plain_big.json()["error"], str)
 
 
 @pytest.mark.parametrize("request_body,status,param", [

@@ -16,7 +16,6 @@ from docthrift.tokens import count_tokens
 from flows.ingest import ingest_documents
 from indexes import store
 from indexes.catalog import StoredChunk, document_chunks
-from indexes.records import record_version
 from indexes.retrieval import Hit, RetrievalOptions, build_pieces, retrieve, select_positions
 
 
@@ -29,13 +28,13 @@ def indexed(prefect_harness, samples_dir: Path, tmp_path_factory, embedder):  # 
                                                               "collection": "query"})
     assert not summary.failed
     yield settings
-    store.close_clients()
+    store.close_indexes()
 
 
 @pytest.fixture
 def service(indexed, embedder) -> QueryService:  # type: ignore[no-untyped-def]
-    return QueryService(client=store.get_client(indexed), collection="query", embedder=embedder,
-                        llm=None, options=RetrievalOptions(budget=1500), wide_budget=4000)
+    return QueryService(index=store.get_index(indexed), embedder=embedder, llm=None,
+                        options=RetrievalOptions(budget=1500), wide_budget=4000)
 
 
 def _questions(samples_dir: Path) -> list[dict]:
@@ -44,7 +43,7 @@ def _questions(samples_dir: Path) -> list[dict]:
 
 def test_context_within_budget_in_document_order(service, samples_dir) -> None:  # type: ignore[no-untyped-def]
     for budget in (300, 800, 2000):
-        context = retrieve(service.client, "query", service.embedder,
+        context = retrieve(service.index, service.embedder,
                            "What was Northwind Robotics' net revenue in FY2024?",
                            options=replace(service.options, budget=budget))
         assert 0 < context.tokens <= budget
@@ -111,17 +110,17 @@ def test_tables_are_cited_whole(service) -> None:  # type: ignore[no-untyped-def
                              doc_id="northwind_2024_10K", budget=600, retrieve_only=True)
     assert answer.citations
     tables = {c.text for c in answer.citations if c.kind == "table"}
-    version = next(record_version(r) for r in service.records()
-                   if r["doc_id"] == "northwind_2024_10K")
-    chunks = document_chunks(service.client, "query", "northwind_2024_10K", version)
+    version = next(r.current_version for r in service.records()
+                   if r.doc_id == "northwind_2024_10K")
+    chunks = document_chunks(service.index, "northwind_2024_10K", version)
     stored = {c.text for c in chunks if c.kind == "table"}
     assert tables <= stored  # never a fragment of a table
 
 
 def test_small_documents_go_whole(service) -> None:  # type: ignore[no-untyped-def]
     answer = answer_question(service, "Contoso guidance for 2025?", budget=4000, retrieve_only=True)
-    record = next(r for r in service.records() if r["doc_id"] == "contoso_2024Q4_earnings")
-    assert answer.usage.context_tokens <= record["document_tokens"] + 20
+    record = next(r for r in service.records() if r.doc_id == "contoso_2024Q4_earnings")
+    assert answer.usage.context_tokens <= record.document_tokens + 20
     assert sorted({p for c in answer.citations for p in c.pages}) == [1, 2, 3]
     assert answer.baseline_tokens > answer.usage.context_tokens
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from docthrift.errors import RetrievalError
+from docthrift.models import DocumentRecord, OutlineEntry
 from docthrift.reading import find_section, headings, outline, parse_pages, read_passage
 from docthrift.tokens import count_tokens
 from indexes.catalog import StoredChunk
@@ -12,9 +13,9 @@ from indexes.catalog import StoredChunk
 ITEM7 = "Part II > Item 7. Management's Discussion and Analysis"
 PATHS = ["Front matter", f"{ITEM7} > Results", f"{ITEM7} > Liquidity",
          "Part II > Item 7A. Market Risk", "Part II > Item 10. Directors"]
-RECORD = {"doc_id": "acme", "page_count": 9, "outline": [
-    {"section": p, "level": p.count(" > ") + 1, "page_start": i + 1, "page_end": i + 2}
-    for i, p in enumerate(PATHS)]}
+RECORD = DocumentRecord(doc_id="acme", sha256="0" * 64, page_count=9, outline=[
+    OutlineEntry(section=p, level=p.count(" > ") + 1, page_start=i + 1, page_end=i + 2)
+    for i, p in enumerate(PATHS)])
 LINE = "Revenue grew in every segment and margins widened as volumes rose. "
 CHUNKS = [StoredChunk("acme", i, p, i + 1, i + 2, "text", f"{p}\n" + LINE * 40, 0)
           for i, p in enumerate(PATHS)]

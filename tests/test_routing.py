@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from docthrift.models import DocumentRecord
 from indexes.routing import company_aliases, quarter_in, route_question, years_in
 
 
-def _rec(doc_id: str, company: str, doc_type: str, year: int, period: str) -> dict:
-    return {"doc_id": doc_id, "metadata": {"company": company, "doc_type": doc_type,
-                                           "fiscal_year": year, "fiscal_period": period}}
+def _rec(doc_id: str, company: str, doc_type: str, year: int, period: str) -> DocumentRecord:
+    return DocumentRecord.model_validate({
+        "doc_id": doc_id, "sha256": "0" * 64, "metadata": {
+            "company": company, "doc_type": doc_type, "fiscal_year": year,
+            "fiscal_period": period}})
 
 
 RECORDS = [
@@ -40,6 +43,7 @@ def test_routes_by_company_year_and_type() -> None:
     assert route_question("Does AMEX retain card members?", RECORDS).doc_ids == ["amex-10k-2022"]
     assert route_question("Best Buy's gross margins in FY2023?", RECORDS).doc_ids == ["bb-10k-2023"]
     assert route_question("What is the best margin in the industry?", RECORDS).doc_ids is None
-    tickered = [{**RECORDS[0], "metadata": {**RECORDS[0]["metadata"], "ticker": "ALL"}}, RECORDS[2]]
+    tickered = [RECORDS[0].model_copy(update={"metadata": RECORDS[0].metadata.model_copy(
+        update={"ticker": "ALL"})}), RECORDS[2]]
     assert route_question("Did ALL raise its dividend?", tickered).doc_ids == ["acme-10k-2022"]
     assert route_question("Did all segments grow?", tickered).doc_ids is None

@@ -79,7 +79,7 @@ def scheduled_api(prefect_harness, tmp_path: Path) -> Iterator[tuple[httpx.Clien
     client.close()
     server.should_exit = True
     thread.join(30)
-    store.close_clients()
+    store.close_indexes()
 
 
 def _record(api: httpx.Client) -> dict[str, Any] | None:
@@ -182,6 +182,38 @@ def test_a_backlog_runs_once_and_a_paused_deployment_not_at_all(prefect_harness,
         upcoming = prefect.get_scheduled_flow_runs_for_deployments(
             [deployment_id], scheduled_before=now + timedelta(hours=3))
         assert len(upcoming) == 2 and all(r.auto_scheduled for r in upcoming)
+
+
+def test_a_scheduled_run_with_a_failed_document_ends_failed(prefect_harness, settings,  # type: ignore[no-untyped-def]
+                                                           samples_dir: Path, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from prefect.client.orchestration import get_client
+    from prefect.states import Scheduled
+
+    from docthrift.answering import answer_question
+    from docthrift.scheduler import ScheduledIngestion
+    from docthrift.service import make_service
+
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    _drop((samples_dir / "contoso_2024Q4_earnings.pdf").read_bytes(), watched / "contoso.pdf")
+    (watched / "notes.pdf").write_text("minutes of the meeting, saved as text")
+    local = settings.model_copy(update={"source_dir": watched})
+    scheduler = ScheduledIngestion(local, IngestSchedule(interval=3600), threading.Lock())
+    deployment_id = scheduler._register()
+    with get_client(sync_client=True) as prefect:
+        due = prefect.create_flow_run_from_deployment(
+            deployment_id, state=Scheduled(scheduled_time=datetime.now(UTC) - timedelta(minutes=1)))
+        assert scheduler.run_due() == due.id
+        state = prefect.read_flow_run(due.id).state
+    # Failed, so the UI shows it red and automations on failed runs fire; the summary says why.
+    assert state is not None and state.type.value == "FAILED", state
+    assert state.message == "1 added, 1 failed (notes.pdf: not a PDF file)"
+    # The good document is indexed all the same.
+    answer = answer_question(make_service(local), "What revenue did Contoso report for Q4 2024?",
+                             retrieve_only=True)
+    assert {c.doc_id for c in answer.citations} == {"contoso"}
 
 
 def test_bad_schedules_and_a_missing_folder_are_config_errors(tmp_path: Path) -> None:
