@@ -29,6 +29,7 @@ from docthrift.models import (
     AnswerUsage,
     Citation,
     DocumentRecord,
+    DocumentShare,
     RetrievedContext,
     RouteStep,
 )
@@ -42,6 +43,7 @@ from docthrift.prompting import (
 from docthrift.scope import documents_in_scope, retrieve_in_scope, scope_ids
 from docthrift.whole_document import WholeContext, whole_document_context
 from indexes.backend import Index
+from indexes.budget_split import MAX_SPLIT_DOCUMENTS
 from indexes.embeddings import Embedder
 from indexes.retrieval import RetrievalOptions
 
@@ -79,6 +81,18 @@ def baseline_tokens(service: QueryService, question: str, records: list[Document
 
 def _citations(context: RetrievedContext) -> list[Citation]:
     return [Citation(**p.model_dump(exclude={"position", "score"})) for p in context.pieces]
+
+
+def document_shares(context: RetrievedContext,
+                    scope: list[DocumentRecord]) -> list[DocumentShare]:
+    """The citations per document of the scope (only the cited ones of a wide scope)."""
+    cited = {p.doc_id for p in context.pieces}
+    shown = scope if len(scope) <= MAX_SPLIT_DOCUMENTS else [r for r in scope if r.doc_id in cited]
+    return [DocumentShare(
+        doc_id=r.doc_id,
+        pages=sorted({pg for p in context.pieces if p.doc_id == r.doc_id for pg in p.pages}),
+        context_tokens=sum(p.tokens for p in context.pieces if p.doc_id == r.doc_id),
+        document_tokens=r.document_tokens) for r in shown]
 
 
 def answer_question(service: QueryService, question: str, *, doc_id: str | None = None,
@@ -146,6 +160,7 @@ def _answer(service: QueryService, question: str, ids: list[str] | None, budget:
                           total_tokens=usage.total_tokens, cost_usd=cost),
         baseline_tokens=baseline_tokens(service, question, scope),
         latency_ms=round((time.perf_counter() - started) * 1000, 1),
+        documents=document_shares(context, scope),
     )
 
 

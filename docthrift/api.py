@@ -61,6 +61,9 @@ class QueryRequest(BaseModel):
 
     question: str = Field(min_length=1, description="The question, in plain language.")
     doc_id: str | None = Field(None, description="Answer from this document only.")
+    doc_ids: list[str] | None = Field(
+        None, description="Answer from these documents (instead of doc_id); the budget is "
+        "split across them unless the question narrows to one.")
     budget: int | None = Field(None, ge=MIN_BUDGET, le=MAX_BUDGET, description="Context budget.")
     retrieve_only: bool = Field(False, description="Return the context only.")
 
@@ -116,7 +119,8 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
     def query(body: QueryRequest) -> Answer:
         check_question(body.question, body.budget, settings)
         return answer_question(state["service"], body.question, doc_id=body.doc_id,
-                               budget=body.budget, retrieve_only=body.retrieve_only)
+                               doc_ids=body.doc_ids, budget=body.budget,
+                               retrieve_only=body.retrieve_only)
 
     @app.get("/v1/documents", dependencies=bearer)
     def documents() -> dict[str, Any]:

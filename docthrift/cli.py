@@ -187,7 +187,9 @@ def demo(
              "  docthrift ask \"Net revenue in 2024?\" --retrieve-only")
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in plain language.")],
-    doc: Annotated[str | None, typer.Option("--doc", help="Answer from this document only.")] = None,
+    doc: Annotated[list[str] | None, typer.Option(
+        "--doc", help="Answer from this document only; repeat it for several (the budget is "
+        "then split across them).")] = None,
     budget: Annotated[int | None, typer.Option("--budget", help="Context budget in tokens.")] = None,
     retrieve_only: Annotated[bool, typer.Option("--retrieve-only", help="Return the context only.")] = False,
     home: HomeOption = None,
@@ -200,8 +202,8 @@ def ask(
     from docthrift.validation import check_question
 
     check_question(question, budget, settings)
-    answer = answer_question(make_service(settings), question, doc_id=doc, budget=budget,
-                             retrieve_only=retrieve_only)
+    answer = answer_question(make_service(settings), question, doc_ids=doc or None,
+                             budget=budget, retrieve_only=retrieve_only)
     if as_json:
         _print_json(answer.model_dump())
         return

@@ -326,6 +326,15 @@ class AnswerUsage(Frozen):
     cost_usd: float | None = None
 
 
+class DocumentShare(Frozen):
+    """One document of an answer's scope: what the context took from it, against its whole."""
+
+    doc_id: str
+    pages: list[int] = Field(description="Pages of this document in the context (cited).")
+    context_tokens: int = Field(description="Context tokens taken from this document.")
+    document_tokens: int = Field(description="o200k tokens of the document's whole text.")
+
+
 class Answer(Frozen):
     """The result of ``docthrift ask`` and ``POST /v1/query`` (its JSON shape is public)."""
 
@@ -337,6 +346,10 @@ class Answer(Frozen):
     usage: AnswerUsage
     baseline_tokens: int
     latency_ms: float
+    documents: list[DocumentShare] = Field(
+        default_factory=list, description="The citations per document: each document the "
+        "question was answered from (each cited one when more than eight were searched), with "
+        "its pages and tokens in the context; baseline_tokens counts all of them whole.")
 
 
 class OutlineSection(Frozen):

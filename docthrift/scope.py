@@ -8,10 +8,14 @@ ladder, ``retrieve_only``, the MCP tools, the Python API) goes through
 
 - no ids: routing over every indexed document (the company, period and type a question names);
 - one id: that document;
-- several ids: routing restricted to them. A question that names one of them narrows to it;
-  otherwise they are searched together under one budget, best hits first, so one document
-  can take the whole budget. The multi-document budget split (a quota per document, then what
-  is left to the best hits) replaces this branch, and only this branch.
+- several ids: routing restricted to them; a question that names one of them narrows to it.
+
+The budget is split across documents (:mod:`indexes.budget_split`: a quota per document, then
+what is left to the best hits overall) when the question names several documents apart (two
+companies, or one company's filings of two periods, in different parts of the question), or
+when the caller's several documents stay several after routing. Otherwise one budget, best
+hits first. :func:`documents_in_scope` gives the same documents, for the metadata rung and
+the whole-document baseline, which counts all of them.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from typing import TYPE_CHECKING
 
 from docthrift.errors import RetrievalError
 from docthrift.models import DocumentRecord, RetrievedContext
+from indexes.budget_split import document_subjects, retrieve_split
 from indexes.retrieval import RetrievalOptions, retrieve
-from indexes.routing import route_question
+from indexes.routing import Route, Subject, route_question
 
 if TYPE_CHECKING:
     from docthrift.answering import QueryService
@@ -86,25 +91,43 @@ def retrieve_in_scope(service: QueryService, question: str, doc_ids: Sequence[st
         service: The query service (index, embedder).
         question: The question.
         doc_ids: None (routing over ``records``), one id, or several (routing restricted to
-            them; where the multi-document budget split will go).
+            them).
         options: Retrieval options, budget included.
         records: The records to choose from (default: every indexed document).
 
     Raises:
         RetrievalError: an id is not indexed, or the index is empty.
     """
-    records = records if records is not None else service.records()
-    if doc_ids is None:
-        return retrieve(service.index, service.embedder, question,
-                        options=options, records=records)
-    scoped = check_ids(doc_ids, records)
-    if len(scoped) == 1:
-        return retrieve(service.index, service.embedder, question,
-                        doc_id=scoped[0].doc_id, options=options, records=records)
-    # Several documents: routing restricted to them, one budget for all (see the module
-    # docstring); the per-document budget split replaces this call.
-    return retrieve(service.index, service.embedder, question,
-                    options=options, records=scoped)
+    with service.index.reading():
+        records = records if records is not None else service.records()
+        if doc_ids is not None:
+            records = check_ids(doc_ids, records)
+            if len(records) == 1:
+                return retrieve(service.index, service.embedder, question,
+                                doc_id=records[0].doc_id, options=options, records=records)
+        route = route_question(question, records)
+        subjects = split_subjects(question, route, several=doc_ids is not None)
+        if subjects:
+            return retrieve_split(service.index, service.embedder, question, subjects, records,
+                                  options, route.reason if route.doc_ids else
+                                  "documents named by the caller")
+        return retrieve(service.index, service.embedder, question, options=options,
+                        records=records)
+
+
+def split_subjects(question: str, route: Route, *, several: bool) -> list[Subject]:
+    """The subjects a budget is split across, or none for one budget, best hits first.
+
+    Split: a question that names several sets of documents apart (two companies, two
+    periods: the route's subjects), or a caller's several documents that the question does
+    not narrow to one (one subject per document, each with the whole question).
+    """
+    if len(route.subjects) > 1:
+        return route.subjects
+    ids = route.doc_ids
+    if several and ids is not None and len(ids) > 1:
+        return document_subjects(question, ids)
+    return []
 
 
 def retrieve_context(service: QueryService, question: str, *,

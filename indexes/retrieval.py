@@ -24,8 +24,8 @@ from indexes.routing import route_question
 from indexes.sparse import query_vector
 from indexes.statements import statement_chunks, statements_for
 
-__all__ = ["Fusion", "Hit", "RetrievalOptions", "build_pieces", "retrieve", "search_chunks",
-           "select_positions"]
+__all__ = ["Fusion", "Hit", "RetrievalOptions", "add_seed", "build_pieces", "drop_covered_tables",
+           "fill", "retrieve", "search_chunks", "select_positions"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class RetrievalOptions:
     fusion: Fusion = "rrf"
     small_section_tokens: int = 600
     neighbours: int = 0
+    # Across several documents: the share of the budget given out as per-document quotas
+    # (indexes/budget_split.py).
+    split_share: float = 0.5
 
 
 def search_chunks(index: Index, embedder: Embedder, question: str, versions: dict[str, str],
@@ -76,11 +79,28 @@ def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
     chosen: dict[str, dict[int, float]] = defaultdict(dict)
     used = 0
     for doc_id, positions in (seed or {}).items():
-        for p in positions:
-            cost = catalog[doc_id][p].tokens
-            if used + cost <= options.budget * options.statement_share:
-                chosen[doc_id][p] = 1.0
-                used += cost
+        used = add_seed(chosen, catalog, doc_id, positions, used,
+                        options.budget * options.statement_share)
+    fill(hits, catalog, options, chosen, used, options.budget)
+    drop_covered_tables(chosen, catalog)
+    return chosen
+
+
+def add_seed(chosen: dict[str, dict[int, float]], catalog: dict[str, list[StoredChunk]],
+             doc_id: str, positions: list[int], used: int, limit: float) -> int:
+    """Add the seed chunks of one document while ``used`` stays within ``limit``."""
+    for p in positions:
+        cost = catalog[doc_id][p].tokens
+        if used + cost <= limit:
+            chosen[doc_id][p] = 1.0
+            used += cost
+    return used
+
+
+def fill(hits: list[Hit], catalog: dict[str, list[StoredChunk]], options: RetrievalOptions,
+         chosen: dict[str, dict[int, float]], used: int, limit: int) -> int:
+    """Add hits, best first (each grown by :func:`_group`, else alone), to ``chosen`` while
+    the tokens used stay within ``limit``; return the tokens used."""
     for hit in hits:
         chunks = catalog[hit.doc_id]
         if hit.position >= len(chunks) or hit.position in chosen[hit.doc_id]:
@@ -88,18 +108,17 @@ def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
         for group in (_group(chunks, hit.position, options), [hit.position]):
             new = [p for p in group if p not in chosen[hit.doc_id]]
             cost = sum(chunks[p].tokens for p in new)
-            if used + cost <= options.budget:
+            if used + cost <= limit:
                 for p in new:
                     chosen[hit.doc_id][p] = hit.score
                 used += cost
                 break
-        if used >= options.budget:
+        if used >= limit:
             break
-    _drop_covered_tables(chosen, catalog)
-    return chosen
+    return used
 
 
-def _drop_covered_tables(chosen: dict[str, dict[int, float]],
+def drop_covered_tables(chosen: dict[str, dict[int, float]],
                          catalog: dict[str, list[StoredChunk]]) -> None:
     """A table whose page is already in a chosen text chunk of its section is sent once."""
     for doc_id, positions in chosen.items():

@@ -28,9 +28,9 @@ _FULL_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _QUARTER = re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth)\s+quarter)\b", re.I)
 _QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 _TYPE_WORDS = {
-    "10-K": re.compile(r"\b10-?k\b|annual report", re.I),
-    "10-Q": re.compile(r"\b10-?q\b|quarterly report", re.I),
-    "8-K": re.compile(r"\b8-?k\b", re.I),
+    "10-K": re.compile(r"\b10-?ks?\b|annual reports?", re.I),
+    "10-Q": re.compile(r"\b10-?qs?\b|quarterly reports?", re.I),
+    "8-K": re.compile(r"\b8-?ks?\b", re.I),
     "earnings": re.compile(r"earnings (release|report|call)|press release", re.I),
 }
 
@@ -93,21 +93,39 @@ def quarter_in(question: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """One thing a question asks about: the part of its text and the documents it names."""
+
+    text: str
+    doc_ids: list[str]
+
+
+@dataclass(frozen=True)
 class Route:
-    """The documents a question was routed to and why."""
+    """The documents a question was routed to and why.
+
+    ``subjects`` holds one entry per set of documents the question names apart (two
+    companies, or one company's filings asked about in two sentences with different periods);
+    several subjects are what makes retrieval split its budget across documents.
+    """
 
     doc_ids: list[str] | None  # None: the whole index
     reason: str
     company: str | None = None
     years: list[int] = field(default_factory=list)
+    subjects: list[Subject] = field(default_factory=list)
 
 
-def route_question(question: str, records: list[DocumentRecord]) -> Route:
-    """Pick the documents a question is about, from their metadata records."""
-    by_company: list[DocumentRecord] = []
-    company = None
-    best = 0
-    plain = _plain(question)
+# A question is cut where a numbered item starts ("(2)", "2)") and at sentence ends.
+_ITEM = re.compile(r"\s*(?<![\w(])\(?\d{1,2}\)\s+")
+_SENTENCE = re.compile(r"(?<=[.?!;])\s+")
+
+
+def _company_hits(plain: str, question: str,
+                  records: list[DocumentRecord]) -> dict[str, tuple[int, list[DocumentRecord]]]:
+    """Each company the text names, keyed by the longest alias found (so the records of one
+    company whose name is written two ways stay together), with its length and records."""
+    found: dict[str, tuple[int, list[DocumentRecord]]] = {}
     for record in records:
         meta = record.metadata
         if not meta.company:
@@ -115,14 +133,30 @@ def route_question(question: str, records: list[DocumentRecord]) -> Route:
         hits = [a for a in company_aliases(meta.company) if _mentions(plain, a)]
         if meta.ticker and _mentions_ticker(question, meta.ticker):
             hits.append(meta.ticker)
-        strength = max((len(a) for a in hits), default=0)
-        if strength > best:
-            by_company, best, company = [record], strength, meta.company
-        elif strength and strength == best:
-            by_company.append(record)
-    if not by_company:
-        return Route(None, "no company named: searching every document")
-    chosen = by_company
+        if hits:
+            alias = max(sorted(hits), key=len)
+            found.setdefault(alias.lower(), (len(alias), []))[1].append(record)
+    return found
+
+
+def _companies(text: str, records: list[DocumentRecord]) -> dict[str, list[DocumentRecord]]:
+    """The companies a text names. The strongest match always counts; another company counts
+    too when its match is at least three characters long (so two-letter initials never add
+    one), since a comparison names several ("Boeing or 3M", "JnJ and Pfizer")."""
+    found = _company_hits(_plain(text), text, records)
+    if not found:
+        return {}
+    best = max(strength for strength, _ in found.values())
+    return {c: rs for c, (strength, rs) in found.items() if strength == best or strength >= 3}
+
+
+def _names_a_period_or_type(text: str) -> bool:
+    return bool(years_in(text) or quarter_in(text)
+                or any(p.search(text) for p in _TYPE_WORDS.values()))
+
+
+def _narrow(question: str, chosen: list[DocumentRecord]) -> list[DocumentRecord]:
+    """One company's documents narrowed by the period and filing type the question names."""
     years = sorted(years_in(question))
     if years:
         latest = max(years)
@@ -139,5 +173,59 @@ def route_question(question: str, records: list[DocumentRecord]) -> Route:
         if quarter:
             in_quarter = [r for r in typed if quarter in (r.metadata.fiscal_period or "")]
             chosen = in_quarter or typed
-    doc_ids = sorted(r.doc_id for r in chosen)
-    return Route(doc_ids, f"named {company}" + (f", {years}" if years else ""), company, years)
+    return chosen
+
+
+def question_parts(question: str, records: list[DocumentRecord]) -> list[str]:
+    """The question cut into the parts that are routed apart.
+
+    A part starts at a numbered item that names a company, a period or a filing type, and
+    at a sentence that names a company when the part before names one too; anything else
+    joins the part before, and what comes before the first company joins the first part
+    that names one.
+    """
+    parts: list[str] = []
+    for n, item in enumerate(i for i in _ITEM.split(question) if i and i.strip()):
+        for k, sentence in enumerate(s for s in _SENTENCE.split(item) if s.strip()):
+            names = bool(_companies(sentence, records))
+            new_item = n > 0 and k == 0 and (names or _names_a_period_or_type(sentence))
+            if parts and (new_item or (names and _companies(parts[-1], records))):
+                parts.append(sentence)
+            elif parts:
+                parts[-1] = f"{parts[-1]} {sentence}"
+            else:
+                parts.append(sentence)
+    while len(parts) > 1 and not _companies(parts[0], records):
+        parts[:2] = [f"{parts[0]} {parts[1]}"]
+    return parts
+
+
+def route_question(question: str, records: list[DocumentRecord]) -> Route:
+    """Pick the documents a question is about, from their metadata records.
+
+    Each part of the question (see :func:`question_parts`) names its companies (or asks
+    about those of the part before); each company's documents are narrowed by the period and
+    type that part names (the latest
+    year named, since a filing reports the year before too). The question is routed to the
+    union, with one subject per distinct set of documents.
+    """
+    subjects: dict[tuple[str, ...], list[str]] = {}
+    companies: list[str] = []
+    named: dict[str, list[DocumentRecord]] = {}
+    for part in question_parts(question, records):
+        # A part that names no company asks about the one before ("(2) And in FY2021?").
+        named = _companies(part, records) or named
+        for owned in named.values():
+            ids = tuple(sorted(r.doc_id for r in _narrow(part, owned)))
+            subjects.setdefault(ids, []).append(part)
+            company = owned[0].metadata.company or ""
+            companies += [company] if company not in companies else []
+    if not subjects:
+        return Route(None, "no company named: searching every document")
+    doc_ids = sorted({d for ids in subjects for d in ids})
+    years = sorted(years_in(question))
+    names = " and ".join(companies)
+    return Route(doc_ids, f"named {names}" + (f", {years}" if years else ""),
+                 companies[0] if len(companies) == 1 else names, years,
+                 [Subject(" ".join(dict.fromkeys(texts)), list(ids))
+                  for ids, texts in subjects.items()])

@@ -15,7 +15,8 @@ NW_10K, NW_10Q, CONTOSO = "northwind_2024_10K", "northwind_2025Q1_10Q", "contoso
 
 PUBLIC = [
     "Answer", "AnswerError", "AnswerUsage", "Citation", "ConfigError", "ContextPiece",
-    "DatasetError", "Docthrift", "DocthriftError", "DocumentResult", "ExtractionError",
+    "DatasetError", "Docthrift", "DocthriftError", "DocumentMetadata", "DocumentRecord",
+    "DocumentResult", "DocumentShare", "ExtractionError",
     "IndexingError", "IngestSummary", "OutlineSection", "Passage", "RetrievalError",
     "RetrievedContext", "RouteStep", "Settings", "__version__",
 ]

@@ -1,0 +1,108 @@
+"""Context across several documents: a quota for each, then the rest to the best hits.
+
+Retrieval under one budget takes the best hits first, so a comparison ("how did capital
+expenditure change from the 2021 to the 2022 10-K", "which of AMCOR and Pfizer ...") can spend
+the whole budget in one document and send nothing from the other. Across ``n`` documents
+(2 to :data:`MAX_SPLIT_DOCUMENTS`) and a budget ``B``, the rule is:
+
+1. **Quota**: each document gets ``floor(B * split_share / n)`` tokens (``split_share`` is a
+   :class:`~indexes.retrieval.RetrievalOptions` field, 0.5 by default), filled with its own
+   best hits, searched with the part of the question about it (its
+   :class:`~indexes.routing.Subject` text, else the whole question); first the statements a
+   metric question needs, within ``statement_share`` of the quota. A document whose hits do
+   not fill its quota leaves the rest to step 2.
+2. **The rest**: what is left of ``B`` goes to the best hits over all the documents, searched
+   with the whole question, whatever their document.
+
+Documents that fit the budget whole together are sent whole, as with one document. Pieces
+come out per document, in the order the documents were named.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from docthrift.models import DocumentRecord, RetrievedContext
+from indexes.backend import Hit, Index
+from indexes.catalog import document_chunks
+from indexes.embeddings import Embedder
+from indexes.expansion import expand_query
+from indexes.retrieval import (
+    RetrievalOptions,
+    add_seed,
+    build_pieces,
+    drop_covered_tables,
+    fill,
+    retrieve,
+)
+from indexes.routing import Subject
+from indexes.sparse import query_vector
+from indexes.statements import statement_chunks, statements_for
+
+# Beyond this many documents a quota is too small to hold a section: one budget, best first.
+MAX_SPLIT_DOCUMENTS = 8
+
+
+def quota_for(options: RetrievalOptions, documents: int) -> int:
+    """Each document's quota of the budget (step 1 of the rule)."""
+    return int(options.budget * options.split_share) // max(1, documents)
+
+
+def retrieve_split(index: Index, embedder: Embedder, question: str, subjects: Sequence[Subject],
+                   records: Sequence[DocumentRecord], options: RetrievalOptions,
+                   reason: str) -> RetrievedContext:
+    """Context for ``question`` over the subjects' documents under the module's rule.
+
+    Args:
+        index: The index.
+        embedder: The query embedder.
+        question: The whole question.
+        subjects: The parts of the question and the documents each names.
+        records: The records of (at least) those documents, read inside ``index.reading()``.
+        options: Retrieval options, the budget and ``split_share`` included.
+        reason: Why these documents (the route's reason), kept in the context.
+    """
+    by_id = {r.doc_id: r for r in records}
+    doc_ids = list(dict.fromkeys(d for s in subjects for d in s.doc_ids))
+    texts = {d: " ".join(dict.fromkeys(s.text for s in subjects if d in s.doc_ids))
+             for d in doc_ids}
+    versions = {d: by_id[d].current_version for d in doc_ids}
+    if (len(doc_ids) > MAX_SPLIT_DOCUMENTS
+            or sum(by_id[d].document_tokens for d in doc_ids) <= options.budget):
+        return retrieve(index, embedder, question, options=options,
+                        records=[by_id[d] for d in doc_ids])
+    quota = quota_for(options, len(doc_ids))
+    own = {d: _search(index, embedder, texts[d], {d: versions[d]}, options) for d in doc_ids}
+    overall = _search(index, embedder, question, versions, options)
+    catalog = {d: document_chunks(index, d, versions[d]) for d in doc_ids}
+    chosen: dict[str, dict[int, float]] = defaultdict(dict)
+    used = 0
+    for d in doc_ids:
+        start = used
+        needed = statements_for(texts[d])
+        if needed:
+            positions = statement_chunks(catalog[d], by_id[d].statements, needed)
+            used = add_seed(chosen, catalog, d, positions, used,
+                            start + quota * options.statement_share)
+        used = fill(own[d], catalog, options, chosen, used, start + quota)
+    fill(overall, catalog, options, chosen, used, options.budget)
+    drop_covered_tables(chosen, catalog)
+    pieces = build_pieces(chosen, catalog, doc_ids)
+    return RetrievedContext(question=question, doc_ids=doc_ids,
+                            route=f"{reason}; {quota} tokens a document, then the best hits",
+                            budget=options.budget, pieces=pieces)
+
+
+def _search(index: Index, embedder: Embedder, text: str, versions: dict[str, str],
+            options: RetrievalOptions) -> list[Hit]:
+    return index.search(embedder.embed_query(text), query_vector(expand_query(text)),
+                        list(versions.values()), prefetch=options.prefetch,
+                        limit=options.candidates, fusion=options.fusion)
+
+
+def document_subjects(question: str, doc_ids: Sequence[str]) -> list[Subject]:
+    """One subject per document, each with the whole question: the split for a caller's
+    documents when the question itself does not tell them apart."""
+    return [Subject(question, [d]) for d in doc_ids]
+
