@@ -184,7 +184,9 @@ def demo(
 
 @app.command(epilog="Examples:\n\n  docthrift ask \"What was 3M's FY2022 capex?\"\n\n"
              "  docthrift ask \"Total assets?\" --doc 3M_2022_10K --budget 2000 --json\n\n"
-             "  docthrift ask \"Net revenue in 2024?\" --retrieve-only")
+             "  docthrift ask \"Net revenue in 2024?\" --retrieve-only\n\n"
+             "  docthrift ask \"Capex?\" --doc 3M_2022_10K --doc BOEING_2022_10K\n\n"
+             "  docthrift ask \"Which filings exist for 3M?\"")
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in plain language.")],
     doc: Annotated[list[str] | None, typer.Option(

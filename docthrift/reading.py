@@ -20,13 +20,18 @@ _MAX_CANDIDATES = 8
 
 
 class TextChunk(Protocol):
-    """What reading needs of an indexed chunk (``indexes.catalog.StoredChunk``)."""
+    """What reading needs of an indexed chunk (``indexes.catalog.StoredChunk``), read-only."""
 
-    section: str
-    page_start: int
-    page_end: int
-    kind: str
-    text: str
+    @property
+    def section(self) -> str: ...
+    @property
+    def page_start(self) -> int: ...
+    @property
+    def page_end(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
 
 
 def _under(section: str, path: str) -> bool:
