@@ -10,6 +10,8 @@ question and budget it prints, side by side:
 
 - docthrift: ``docthrift ask --retrieve-only`` with no document named (routing finds the
   documents from the words; the budget is split across them, see docs/retrieval.md);
+- the same with ``split_share`` 0 (``--split-shares``): no quotas, one budget, best hits first
+  over the documents routed to, which is what the split is measured against;
 - naive per-document store (``evals/naive_rag.py``): it cannot route, so it is given the two
   gold documents and half the budget each.
 
@@ -25,7 +27,9 @@ import argparse
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -42,6 +46,9 @@ def main() -> None:
     parser.add_argument("--naive-home", type=Path, help="home of the naive stores (default --home)")
     parser.add_argument("--naive-stores-only", action="store_true",
                         help="build the naive stores in --naive-home and stop")
+    parser.add_argument("--split-shares", default="0",
+                        help="also measure docthrift with these split_share values (0: no "
+                        "quotas, one budget best hits first over the documents routed to)")
     parser.add_argument("--verbose", action="store_true", help="list the questions missed")
     args = parser.parse_args()
 
@@ -53,7 +60,6 @@ def main() -> None:
         print(f"{write_comparisons(items, args.write)} questions written to {args.write}")
         return
 
-    from docthrift.answering import answer_question
     from docthrift.models import DocumentRecord
     from docthrift.runtime import prepare_environment
     from docthrift.service import make_service
@@ -87,41 +93,64 @@ def main() -> None:
     kinds = sorted({i.kind for i in items})
     print(f"{len(items)} questions ({', '.join(f'{sum(i.kind == k for i in items)} {k}' for k in kinds)})")
 
+    systems = {"docthrift": service}
+    for share in [float(x) for x in args.split_shares.split(",") if x]:
+        systems[f"share {share:g}"] = replace(
+            service, options=replace(service.options, split_share=share))
     print(f"{'budget':>7} {'system':<10} {'recall (all)':>12} {'same-company':>13} {'same-year':>10} "
-          f"{'both cited':>12} {'tokens':>7} {'whole docs':>11} {'p50 ms':>7}")
+          f"{'both cited':>11} {'tokens':>7} {'whole docs':>11} {'p50 ms':>7}")
     for budget in [int(b) for b in args.budgets.split(",")]:
-        hits: dict[str, list[tuple[str, bool]]] = defaultdict(list)
-        routed, tokens, baseline, ms = 0, [], [], []
-        for item in items:
-            started = time.perf_counter()
-            answer = answer_question(service, item.question, budget=budget, retrieve_only=True)
-            ms.append(1000 * (time.perf_counter() - started))
-            cited: dict[str, set[int]] = defaultdict(set)
-            for c in answer.citations:
-                cited[c.doc_id].update(c.pages)
-            hit = all(evidence_hit_all(pages, cited[d]) for d, pages in item.gold.items())
-            hits["docthrift"].append((item.kind, hit))
-            routed += set(item.gold) <= {d for d, p in cited.items() if p}
-            tokens.append(answer.usage.context_tokens)
-            baseline.append(answer.baseline_tokens)
-            if args.verbose and not hit:
-                got = {d: sorted(p) for d, p in cited.items()}
-                print(f"   miss {item.id}: gold {item.gold} got {got}")
-            if not args.no_naive:
+        for name, system in systems.items():
+            hits, stats = measure(system, items, budget, args.verbose and name == "docthrift")
+            print(f"{budget:>7} {name:<10} {_shares(hits, kinds)} {stats}")
+        if not args.no_naive:
+            hits = []
+            for item in items:
                 naive_hit = True
                 for doc_id, pages in item.gold.items():
                     _, found, _ = naive_context(naive_index, embedder, item.question,
                                                 naive_records[doc_id], budget // len(item.gold))
                     naive_hit &= evidence_hit_all(pages, found)
-                hits["naive"].append((item.kind, naive_hit))
-        n = len(items)
-        for system, rows in hits.items():
-            share = {k: [h for kind, h in rows if kind == k] for k in kinds}
-            extra = (f"{routed / n:>12.0%} {sum(tokens) / n:>7,.0f} {sum(baseline) / n:>11,.0f} "
-                     f"{median(ms):>7.0f}" if system == "docthrift" else f"{'(given)':>12}")
-            print(f"{budget:>7} {system:<10} {sum(h for _, h in rows) / n:>12.1%} "
-                  f"{sum(share['same-company']) / max(1, len(share['same-company'])):>13.1%} "
-                  f"{sum(share['same-year']) / max(1, len(share['same-year'])):>10.1%} {extra}")
+                hits.append((item.kind, naive_hit))
+            print(f"{budget:>7} {'naive':<10} {_shares(hits, kinds)} {'(given)':>11}")
+
+
+def measure(service: Any, items: list[Any], budget: int,
+            verbose: bool) -> tuple[list[tuple[str, bool]], str]:
+    """docthrift with no document named: the hits and a column of figures."""
+    from docthrift.answering import answer_question
+    from evals.scoring import evidence_hit_all
+
+    hits, cited_both, tokens, baseline, ms = [], 0, [], [], []
+    for item in items:
+        started = time.perf_counter()
+        answer = answer_question(service, item.question, budget=budget, retrieve_only=True)
+        ms.append(1000 * (time.perf_counter() - started))
+        cited: dict[str, set[int]] = defaultdict(set)
+        for c in answer.citations:
+            cited[c.doc_id].update(c.pages)
+        hit = all(evidence_hit_all(pages, cited[d]) for d, pages in item.gold.items())
+        hits.append((item.kind, hit))
+        cited_both += set(item.gold) <= {d for d, p in cited.items() if p}
+        tokens.append(answer.usage.context_tokens)
+        baseline.append(answer.baseline_tokens)
+        if verbose and not hit:
+            got = {d: sorted(p)[:12] for d, p in cited.items()}
+            print(f"   miss {item.id}: gold {item.gold} got {got}")
+    n = len(items)
+    return hits, (f"{cited_both / n:>11.0%} {sum(tokens) / n:>7,.0f} {sum(baseline) / n:>11,.0f} "
+                  f"{median(ms):>7.0f}")
+
+
+def _shares(hits: list[tuple[str, bool]], kinds: list[str]) -> str:
+    """Recall over all questions, then per kind."""
+    def share(rows: list[bool]) -> float:
+        return sum(rows) / max(1, len(rows))
+
+    per_kind = [share([h for kind, h in hits if kind == k]) for k in kinds]
+    columns = {"same-company": 13, "same-year": 10}
+    return f"{share([h for _, h in hits]):>12.1%} " + " ".join(
+        f"{v:>{columns.get(k, 10)}.1%}" for k, v in zip(kinds, per_kind, strict=True))
 
 
 if __name__ == "__main__":
