@@ -25,6 +25,8 @@ _SUFFIXES = re.compile(
 _YEAR = re.compile(r"\b(?:fy|fiscal(?:\s+year)?)?\s*'?((?:19|20)\d{2}|\d{2})\b", re.I)
 _FY_SHORT = re.compile(r"\bfy\s?'?(\d{2}|\d{4})\b", re.I)
 _FULL_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+# A year and its quarter written together: "FY2023Q1", "2023Q1", "2023 Q1".
+_YEAR_QUARTER = re.compile(r"(?<![A-Za-z0-9])(?:fy)?((?:19|20)\d{2})\s?q([1-4])\b", re.I)
 _QUARTER = re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth)\s+quarter)\b", re.I)
 _QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 _TYPE_WORDS = {
@@ -78,6 +80,7 @@ def _mentions(plain: str, alias: str) -> bool:
 def years_in(question: str) -> set[int]:
     """Fiscal years a question names: 2022, FY2022, FY22, FY 2022."""
     years = {int(y) for y in _FULL_YEAR.findall(question)}
+    years |= {int(y) for y, _ in _YEAR_QUARTER.findall(question)}
     for short in _FY_SHORT.findall(question):
         years.add(int(short) if len(short) == 4 else 2000 + int(short))
     return years
@@ -85,6 +88,9 @@ def years_in(question: str) -> set[int]:
 
 def quarter_in(question: str) -> str | None:
     """The quarter a question names (Q1..Q4), if any."""
+    together = _YEAR_QUARTER.search(question)
+    if together:
+        return "Q" + together.group(2)
     match = _QUARTER.search(question) or re.search(r"\bq([1-4])'?\s?\d{2,4}", question, re.I)
     if not match:
         return None

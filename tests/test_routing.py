@@ -34,6 +34,8 @@ def test_periods() -> None:
     assert years_in("capex in FY2022 vs FY21 and 2020") == {2020, 2021, 2022}
     assert quarter_in("Q2 of FY2024") == "Q2" and quarter_in("in the second quarter") == "Q2"
     assert quarter_in("full year") is None
+    assert years_in("As of FY2023Q1, why") == {2023} and quarter_in("As of FY2023Q1") == "Q1"
+    assert quarter_in("in Q22023") == "Q2" and years_in("2024 Q3") == {2024}
 
 
 def test_routes_by_company_year_and_type() -> None:
