@@ -6,13 +6,14 @@ the whole budget in one document and send nothing from the other. Across ``n`` d
 (2 to :data:`MAX_SPLIT_DOCUMENTS`) and a budget ``B``, the rule is:
 
 1. **Quota**: each document gets ``floor(B * split_share / n)`` tokens (``split_share`` is a
-   :class:`~indexes.retrieval.RetrievalOptions` field, 0.5 by default), filled with its own
+   :class:`~indexes.retrieval.RetrievalOptions` field, 1.0 by default: the whole budget), filled with its own
    best hits, searched with the part of the question about it (its
    :class:`~indexes.routing.Subject` text, else the whole question); first the statements a
    metric question needs, within ``statement_share`` of the quota. A document whose hits do
-   not fill its quota leaves the rest to step 2.
-2. **The rest**: what is left of ``B`` goes to the best hits over all the documents, searched
-   with the whole question, whatever their document.
+   not fill its quota (a group that does not fit, a short document) leaves the rest to step 2.
+2. **The rest**: what is left of ``B`` goes to the best hits over all the documents, whatever
+   their document: the documents' own hit lists merged by their fused scores (rank-based, so
+   comparable across the searches).
 
 Documents that fit the budget whole together are sent whole, as with one document. Pieces
 come out per document, in the order the documents were named.
@@ -57,7 +58,7 @@ def retrieve_split(index: Index, embedder: Embedder, question: str, subjects: Se
     Args:
         index: The index.
         embedder: The query embedder.
-        question: The whole question.
+        question: The whole question (the context's label).
         subjects: The parts of the question and the documents each names.
         records: The records of (at least) those documents, read inside ``index.reading()``.
         options: Retrieval options, the budget and ``split_share`` included.
@@ -74,7 +75,7 @@ def retrieve_split(index: Index, embedder: Embedder, question: str, subjects: Se
                         records=[by_id[d] for d in doc_ids])
     quota = quota_for(options, len(doc_ids))
     own = {d: _search(index, embedder, texts[d], {d: versions[d]}, options) for d in doc_ids}
-    overall = _search(index, embedder, question, versions, options)
+    overall = sorted((h for d in doc_ids for h in own[d]), key=lambda h: -h.score)
     catalog = {d: document_chunks(index, d, versions[d]) for d in doc_ids}
     chosen: dict[str, dict[int, float]] = defaultdict(dict)
     used = 0
