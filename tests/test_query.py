@@ -274,7 +274,7 @@ def test_quota_then_best_hits(service) -> None:  # type: ignore[no-untyped-def]
     # The whole question is about Northwind; the second subject still gets its quota.
     question = "What was Northwind Robotics' net revenue in FY2024?"
     subjects = [Subject(question, [pair[0]]), Subject("Contoso revenue", [pair[1]])]
-    options = replace(service.options, budget=3000)
+    options = replace(service.options, budget=3000, split_share=0.5)
     with service.index.reading():
         split = retrieve_split(service.index, service.embedder, question, subjects, records,
                                options, "test")
