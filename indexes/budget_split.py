@@ -11,6 +11,9 @@ the whole budget in one document and send nothing from the other. Across ``n`` d
    :class:`~indexes.routing.Subject` text, else the whole question); first the statements a
    metric question needs, within ``statement_share`` of the quota. A document whose hits do
    not fill its quota (a group that does not fit, a short document) leaves the rest to step 2.
+   Each quota is selected as a budget of its own (:func:`indexes.selection.choose`: its
+   floor always, up to its cap for strong hits), so the whole context stays within the
+   budget's cap as with one document.
 2. **The rest**: what is left of ``B`` goes to the best hits over all the documents, whatever
    their document: the documents' own hit lists merged by their fused scores (rank-based, so
    comparable across the searches).
@@ -25,20 +28,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from docthrift.models import DocumentRecord, RetrievedContext
-from indexes.backend import Hit, Index
-from indexes.catalog import document_chunks
+from indexes.backend import Index
+from indexes.catalog import StoredChunk, document_chunks
 from indexes.embeddings import Embedder
-from indexes.expansion import expand_query
-from indexes.retrieval import (
-    RetrievalOptions,
-    add_seed,
-    build_pieces,
-    drop_covered_tables,
-    fill,
-    retrieve,
-)
+from indexes.retrieval import RetrievalOptions, retrieve, search_chunks
 from indexes.routing import Subject
-from indexes.sparse import query_vector
+from indexes.selection import Limits, build_pieces, choose, limits
 from indexes.statements import statement_chunks, statements_for
 
 # Beyond this many documents a quota is too small to hold a section: one budget, best first.
@@ -74,32 +69,38 @@ def retrieve_split(index: Index, embedder: Embedder, question: str, subjects: Se
         return retrieve(index, embedder, question, options=options,
                         records=[by_id[d] for d in doc_ids])
     quota = quota_for(options, len(doc_ids))
-    own = {d: _search(index, embedder, texts[d], {d: versions[d]}, options) for d in doc_ids}
-    overall = sorted((h for d in doc_ids for h in own[d]), key=lambda h: -h.score)
+    own = {d: search_chunks(index, embedder, texts[d], {d: versions[d]}, options) for d in doc_ids}
     catalog = {d: document_chunks(index, d, versions[d]) for d in doc_ids}
     chosen: dict[str, dict[int, float]] = defaultdict(dict)
-    used = 0
     for d in doc_ids:
-        start = used
         needed = statements_for(texts[d])
-        if needed:
-            positions = statement_chunks(catalog[d], by_id[d].statements, needed)
-            used = add_seed(chosen, catalog, d, positions, used,
-                            start + quota * options.statement_share)
-        used = fill(own[d], catalog, options, chosen, used, start + quota)
-    fill(overall, catalog, options, chosen, used, options.budget)
-    drop_covered_tables(chosen, catalog)
+        seed = {d: statement_chunks(catalog[d], by_id[d].statements, needed)} if needed else None
+        # Each quota is a budget of its own: its floor always, its cap for strong hits.
+        picked = choose(own[d], catalog, _limits(quota, options), seed=seed,
+                        seed_tokens=int(quota * options.statement_share),
+                        small_section_tokens=options.small_section_tokens,
+                        neighbours=options.neighbours)
+        chosen[d].update(picked.get(d, {}))
+    left = options.budget - _tokens(chosen, catalog)
+    if left > 0:
+        rest = [h for h in sorted((h for d in doc_ids for h in own[d]), key=lambda h: -h.score)
+                if h.position not in chosen[h.doc_id]]
+        for d, positions in choose(rest, catalog, _limits(left, options),
+                                   small_section_tokens=options.small_section_tokens,
+                                   neighbours=options.neighbours).items():
+            chosen[d].update(positions)
     pieces = build_pieces(chosen, catalog, doc_ids)
     return RetrievedContext(question=question, doc_ids=doc_ids,
                             route=f"{reason}; {quota} tokens a document, then the best hits",
                             budget=options.budget, pieces=pieces)
 
 
-def _search(index: Index, embedder: Embedder, text: str, versions: dict[str, str],
-            options: RetrievalOptions) -> list[Hit]:
-    return index.search(embedder.embed_query(text), query_vector(expand_query(text)),
-                        list(versions.values()), prefetch=options.prefetch,
-                        limit=options.candidates, fusion=options.fusion)
+def _limits(budget: int, options: RetrievalOptions) -> Limits:
+    return limits(budget, floor_share=options.floor_share, cap_share=options.cap_share)
+
+
+def _tokens(chosen: dict[str, dict[int, float]], catalog: dict[str, list[StoredChunk]]) -> int:
+    return sum(catalog[d][p].tokens for d, positions in chosen.items() for p in positions)
 
 
 def document_subjects(question: str, doc_ids: Sequence[str]) -> list[Subject]:

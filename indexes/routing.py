@@ -3,6 +3,14 @@
 FinanceBench-style questions name the company ("3M", "JnJ", "AMEX") and the period
 ("FY2022", "Q2 of FY2024") but no file. The router matches those against each indexed
 document's metadata; when nothing matches it leaves the whole index in scope.
+
+A question about what is expected of a year ("guidance for FY2023", "expected to accelerate
+in FY2023") is answered by the reports published before it: a company gives its outlook for
+a year in its results for the year before. Such questions also reach the prior year's filings.
+
+A question is routed part by part (numbered items, sentences that name a company): one that
+names two companies, or one company's filings of two periods, reaches all of them, with one
+:class:`Subject` per set of documents named apart, which retrieval splits its budget across.
 """
 
 from __future__ import annotations
@@ -29,6 +37,9 @@ _FULL_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _YEAR_QUARTER = re.compile(r"(?<![A-Za-z0-9])(?:fy)?((?:19|20)\d{2})\s?q([1-4])\b", re.I)
 _QUARTER = re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth)\s+quarter)\b", re.I)
 _QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+_FORWARD = re.compile(
+    r"\b(expect\w*|guidance|outlook|forecast\w*|projected|projections?|anticipat\w*)\b", re.I
+)
 _TYPE_WORDS = {
     "10-K": re.compile(r"\b10-?ks?\b|annual reports?", re.I),
     "10-Q": re.compile(r"\b10-?qs?\b|quarterly reports?", re.I),
@@ -87,11 +98,10 @@ def years_in(question: str) -> set[int]:
 
 
 def quarter_in(question: str) -> str | None:
-    """The quarter a question names (Q1..Q4), if any."""
-    together = _YEAR_QUARTER.search(question)
-    if together:
-        return "Q" + together.group(2)
-    match = _QUARTER.search(question) or re.search(r"\bq([1-4])'?\s?\d{2,4}", question, re.I)
+    """The quarter a question names (Q1..Q4), if any: "Q2", "2Q", "second quarter", "Q2'23",
+    "FY2023Q1"."""
+    match = (_QUARTER.search(question) or re.search(r"\bq([1-4])'?\s?\d{2,4}", question, re.I)
+             or re.search(r"(?<=\d)\s?q([1-4])\b", question, re.I))
     if not match:
         return None
     groups = [g for g in match.groups() if g]
@@ -120,6 +130,32 @@ class Route:
     company: str | None = None
     years: list[int] = field(default_factory=list)
     subjects: list[Subject] = field(default_factory=list)
+
+
+def _types_named(question: str) -> list[str]:
+    """The document types a question names; a quarter alone means a 10-Q or an earnings release."""
+    wanted = [t for t, pattern in _TYPE_WORDS.items() if pattern.search(question)]
+    return wanted or (["10-Q", "earnings"] if quarter_in(question) else [])
+
+
+def _in_period(records: list[DocumentRecord], question: str,
+               year: int | None) -> list[DocumentRecord]:
+    """The records of the fiscal year (else later filings, which still report it), then of
+    the document type and quarter the question names, when any match."""
+    chosen = records
+    if year is not None:
+        same_year = [r for r in chosen if r.metadata.fiscal_year == year]
+        later = [r for r in chosen if (r.metadata.fiscal_year or 0) > year]
+        chosen = same_year or later or chosen
+    wanted = _types_named(question)
+    quarter = quarter_in(question)
+    typed = [r for r in chosen if r.metadata.doc_type in wanted]
+    if typed:
+        chosen = typed
+        if quarter:
+            in_quarter = [r for r in typed if quarter in (r.metadata.fiscal_period or "")]
+            chosen = in_quarter or typed
+    return chosen
 
 
 # A question is cut where a numbered item starts ("(2)", "2)") and at sentence ends.
@@ -157,28 +193,19 @@ def _companies(text: str, records: list[DocumentRecord]) -> dict[str, list[Docum
 
 
 def _names_a_period_or_type(text: str) -> bool:
-    return bool(years_in(text) or quarter_in(text)
-                or any(p.search(text) for p in _TYPE_WORDS.values()))
+    return bool(years_in(text) or _types_named(text))
 
 
-def _narrow(question: str, chosen: list[DocumentRecord]) -> list[DocumentRecord]:
-    """One company's documents narrowed by the period and filing type the question names."""
+def _narrow(question: str, owned: list[DocumentRecord]) -> list[DocumentRecord]:
+    """One company's documents narrowed by the period and filing type the question names,
+    and for a question about what is expected of a year, the prior year's filings too."""
     years = sorted(years_in(question))
-    if years:
-        latest = max(years)
-        same_year = [r for r in chosen if r.metadata.fiscal_year == latest]
-        later = [r for r in chosen if (r.metadata.fiscal_year or 0) > latest]
-        chosen = same_year or later or chosen
-    wanted = [t for t, pattern in _TYPE_WORDS.items() if pattern.search(question)]
-    quarter = quarter_in(question)
-    if quarter and not wanted:
-        wanted = ["10-Q", "earnings"]
-    typed = [r for r in chosen if r.metadata.doc_type in wanted]
-    if typed:
-        chosen = typed
-        if quarter:
-            in_quarter = [r for r in typed if quarter in (r.metadata.fiscal_period or "")]
-            chosen = in_quarter or typed
+    chosen = _in_period(owned, question, max(years) if years else None)
+    if years and _FORWARD.search(question):  # the outlook for a year is published the year before
+        wanted = _types_named(question)
+        earlier = [r for r in _in_period(owned, question, max(years) - 1)
+                   if not wanted or r.metadata.doc_type in wanted]
+        chosen = chosen + [r for r in earlier if r not in chosen]
     return chosen
 
 

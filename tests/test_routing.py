@@ -36,6 +36,7 @@ def test_periods() -> None:
     assert quarter_in("full year") is None
     assert years_in("As of FY2023Q1, why") == {2023} and quarter_in("As of FY2023Q1") == "Q1"
     assert quarter_in("in Q22023") == "Q2" and years_in("2024 Q3") == {2024}
+    assert quarter_in("As of FY2023Q1, why did guidance rise?") == "Q1"
 
 
 def test_routes_by_company_year_and_type() -> None:
@@ -85,3 +86,20 @@ def test_an_item_naming_no_company_asks_about_the_one_before() -> None:
     alone = route_question("(1) What was Acme's capex in FY2022? (2) Explain why it rose.",
                            RECORDS)
     assert alone.doc_ids == ["acme-10k-2022"] and len(alone.subjects) == 1
+
+
+def test_forward_looking_questions_also_reach_the_prior_year() -> None:
+    records = RECORDS + [_rec("acme-10k-2023", "Acme Widgets, Inc.", "10-K", 2023, "FY2023")]
+    # A plain question about FY2023 is answered by the FY2023 filings ...
+    assert route_question("Acme's revenue in FY2023?", records).doc_ids == ["acme-10k-2023",
+                                                                          "acme-10q-2023"]
+    # ... the outlook for FY2023 was given in the FY2022 annual report too.
+    assert route_question("What revenue growth does Acme expect for FY2023?", records).doc_ids \
+        == ["acme-10k-2022", "acme-10k-2023", "acme-10q-2023"]
+    assert route_question("Acme's FY2023 guidance for margins?", records).doc_ids \
+        == ["acme-10k-2022", "acme-10k-2023", "acme-10q-2023"]
+    # A question that names the report it means is not widened to another kind of report.
+    assert route_question("What did Acme expect, per its Q2 2024 10-Q?", records).doc_ids \
+        == ["acme-10q-2023"]
+    assert route_question("Acme's expected capex?", records).doc_ids == [
+        "acme-10k-2022", "acme-10k-2023", "acme-10q-2023"]  # no year: every Acme filing
