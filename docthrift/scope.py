@@ -106,7 +106,8 @@ def retrieve_in_scope(service: QueryService, question: str, doc_ids: Sequence[st
                 return retrieve(service.index, service.embedder, question,
                                 doc_id=records[0].doc_id, options=options, records=records)
         route = route_question(question, records)
-        subjects = split_subjects(question, route, several=doc_ids is not None)
+        subjects = split_subjects(question, route,
+                                  [r.doc_id for r in records] if doc_ids is not None else None)
         if subjects:
             return retrieve_split(service.index, service.embedder, question, subjects, records,
                                   options, route.reason if route.doc_ids else
@@ -115,7 +116,7 @@ def retrieve_in_scope(service: QueryService, question: str, doc_ids: Sequence[st
                         records=records)
 
 
-def split_subjects(question: str, route: Route, *, several: bool) -> list[Subject]:
+def split_subjects(question: str, route: Route, scoped: list[str] | None) -> list[Subject]:
     """The subjects a budget is split across, or none for one budget, best hits first.
 
     Split: a question that names several sets of documents apart (two companies, two
@@ -124,8 +125,8 @@ def split_subjects(question: str, route: Route, *, several: bool) -> list[Subjec
     """
     if len(route.subjects) > 1:
         return route.subjects
-    ids = route.doc_ids
-    if several and ids is not None and len(ids) > 1:
+    ids = route.doc_ids or scoped  # a question naming none of the caller's: all of them
+    if scoped is not None and ids is not None and len(ids) > 1:
         return document_subjects(question, ids)
     return []
 

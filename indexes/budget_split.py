@@ -11,9 +11,9 @@ the whole budget in one document and send nothing from the other. Across ``n`` d
    :class:`~indexes.routing.Subject` text, else the whole question); first the statements a
    metric question needs, within ``statement_share`` of the quota. A document whose hits do
    not fill its quota (a group that does not fit, a short document) leaves the rest to step 2.
-   Each quota is selected as a budget of its own (:func:`indexes.selection.choose`: its
-   floor always, up to its cap for strong hits), so the whole context stays within the
-   budget's cap as with one document.
+   Each quota is filled as a budget of its own (:func:`indexes.selection.choose`, with the
+   whole quota as its floor and up to its cap for strong hits), so the whole context stays
+   within the budget's cap as with one document.
 2. **The rest**: what is left of ``B`` goes to the best hits over all the documents, whatever
    their document: the documents' own hit lists merged by their fused scores (rank-based, so
    comparable across the searches).
@@ -72,11 +72,12 @@ def retrieve_split(index: Index, embedder: Embedder, question: str, subjects: Se
     own = {d: search_chunks(index, embedder, texts[d], {d: versions[d]}, options) for d in doc_ids}
     catalog = {d: document_chunks(index, d, versions[d]) for d in doc_ids}
     chosen: dict[str, dict[int, float]] = defaultdict(dict)
-    for d in doc_ids:
+    for d in doc_ids if quota > 0 else []:
         needed = statements_for(texts[d])
         seed = {d: statement_chunks(catalog[d], by_id[d].statements, needed)} if needed else None
-        # Each quota is a budget of its own: its floor always, its cap for strong hits.
-        picked = choose(own[d], catalog, _limits(quota, options), seed=seed,
+        # Each quota is filled whole (a document named must get its share), up to its cap
+        # for strong hits.
+        picked = choose(own[d], catalog, _limits(quota, options, floor_share=1.0), seed=seed,
                         seed_tokens=int(quota * options.statement_share),
                         small_section_tokens=options.small_section_tokens,
                         neighbours=options.neighbours)
@@ -95,8 +96,9 @@ def retrieve_split(index: Index, embedder: Embedder, question: str, subjects: Se
                             budget=options.budget, pieces=pieces)
 
 
-def _limits(budget: int, options: RetrievalOptions) -> Limits:
-    return limits(budget, floor_share=options.floor_share, cap_share=options.cap_share)
+def _limits(budget: int, options: RetrievalOptions, floor_share: float | None = None) -> Limits:
+    return limits(budget, floor_share=options.floor_share if floor_share is None else floor_share,
+                  cap_share=options.cap_share)
 
 
 def _tokens(chosen: dict[str, dict[int, float]], catalog: dict[str, list[StoredChunk]]) -> int:
