@@ -11,11 +11,16 @@
 
 With no model configured the answer is ``extractive`` (the most relevant sentences of the
 context, labelled as such), and ``retrieve_only`` returns the context alone.
+
+The scope (no document, one, or several) becomes context in one place,
+:func:`docthrift.scope.retrieve_in_scope`; earlier turns of a conversation (``history``) reach
+the model after the stable prefix and before the question, on every rung.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from docthrift.card import DocumentCard, document_card
@@ -28,21 +33,26 @@ from docthrift.models import (
     Citation,
     ContextPiece,
     DocumentRecord,
+    DocumentShare,
     RetrievedContext,
     RouteStep,
 )
 from docthrift.prompting import (
     metadata_header,
+    recent_history,
     render_context,
     render_messages,
     says_not_in_context,
     stable_prefix_tokens,
 )
+from docthrift.scope import documents_in_scope, retrieve_in_scope, scope_ids
 from docthrift.whole_document import WholeContext, whole_document_context
 from indexes.backend import Index
+from indexes.budget_split import MAX_SPLIT_DOCUMENTS
 from indexes.embeddings import Embedder
-from indexes.retrieval import WHOLE_ROUTE, RetrievalOptions, retrieve
-from indexes.routing import route_question
+from indexes.retrieval import WHOLE_ROUTE, RetrievalOptions
+
+History = Sequence[Mapping[str, str]]
 
 
 @dataclass
@@ -98,15 +108,18 @@ class Prompt:
 
 
 def build_prompt(service: QueryService, question: str, scope: list[DocumentRecord],
-                 context: RetrievedContext, card: DocumentCard | None) -> Prompt:
+                 context: RetrievedContext, card: DocumentCard | None,
+                 history: History = ()) -> Prompt:
     """The one template: the card as reference and the context as excerpts, or, when the
     documents were small enough to be sent whole, exactly the whole-document prompt."""
     if context.route.endswith(WHOLE_ROUTE):
         whole = service.whole(question, scope)
-        messages = render_messages(question, metadata_header(scope), "", whole.reference)
+        messages = render_messages(question, metadata_header(scope), "", whole.reference,
+                                   history)
         return Prompt(messages=messages, stable_tokens=whole.stable_tokens)
     messages = render_messages(question, metadata_header(scope),
-                               render_context(_citations(context)), card.text if card else "")
+                               render_context(_citations(context)), card.text if card else "",
+                               history)
     return Prompt(messages=messages, stable_tokens=stable_prefix_tokens(messages))
 
 
@@ -119,40 +132,63 @@ def _citations(context: RetrievedContext) -> list[Citation]:
     return _plain(context.pieces)
 
 
-def _scope(question: str, doc_id: str | None,
-           records: list[DocumentRecord]) -> list[DocumentRecord]:
-    by_id = {r.doc_id: r for r in records}
-    if doc_id is not None:
-        return [by_id[doc_id]] if doc_id in by_id else []
-    route = route_question(question, records)
-    return [by_id[d] for d in (route.doc_ids or sorted(by_id))]
+def document_shares(context: RetrievedContext,
+                    scope: list[DocumentRecord]) -> list[DocumentShare]:
+    """The citations per document of the scope (only the cited ones of a wide scope)."""
+    cited = {p.doc_id for p in context.pieces}
+    shown = scope if len(scope) <= MAX_SPLIT_DOCUMENTS else [r for r in scope if r.doc_id in cited]
+    return [DocumentShare(
+        doc_id=r.doc_id,
+        pages=sorted({pg for p in context.pieces if p.doc_id == r.doc_id for pg in p.pages}),
+        context_tokens=sum(p.tokens for p in context.pieces if p.doc_id == r.doc_id),
+        document_tokens=r.document_tokens) for r in shown]
 
 
 def answer_question(service: QueryService, question: str, *, doc_id: str | None = None,
-                    budget: int | None = None, retrieve_only: bool = False) -> Answer:
-    """Run the ladder for one question and account for every token it spent."""
+                    budget: int | None = None, retrieve_only: bool = False,
+                    doc_ids: Sequence[str] | None = None, history: History = ()) -> Answer:
+    """Run the ladder for one question and account for every token it spent.
+
+    Args:
+        service: The query service.
+        question: The question.
+        doc_id: Answer from this document only.
+        budget: Context budget in o200k tokens (default: the service's).
+        retrieve_only: Return the context alone, with no answer.
+        doc_ids: Answer from these documents (instead of ``doc_id``); see
+            :mod:`docthrift.scope` for how several are searched.
+        history: Earlier ``{"role", "content"}`` turns of a conversation, sent to the model
+            before the question: the most recent user and assistant messages within
+            :func:`docthrift.prompting.recent_history`'s limits; unused without a model.
+
+    Raises:
+        RetrievalError: a named document is not indexed, or the index is empty.
+        AnswerError: the model endpoint failed.
+    """
     return answer_with_prompt(service, question, doc_id=doc_id, budget=budget,
-                              retrieve_only=retrieve_only)[0]
+                              retrieve_only=retrieve_only, doc_ids=doc_ids, history=history)[0]
 
 
 def answer_with_prompt(service: QueryService, question: str, *, doc_id: str | None = None,
-                       budget: int | None = None,
-                       retrieve_only: bool = False) -> tuple[Answer, Prompt | None]:
+                       budget: int | None = None, retrieve_only: bool = False,
+                       doc_ids: Sequence[str] | None = None,
+                       history: History = ()) -> tuple[Answer, Prompt | None]:
     """:func:`answer_question`, and the prompt of its last rung (None: no prompt, the
     metadata answered). Without a model the prompt is the one a model would have been sent.
 
     The records read at the start name the versions every later read uses; holding
     ``index.reading()`` keeps those versions readable while an ingestion switches documents.
     """
+    ids = scope_ids(doc_id, doc_ids)
     with service.index.reading():
-        return _answer(service, question, doc_id, budget, retrieve_only)
+        return _answer(service, question, ids, budget, retrieve_only, recent_history(history))
 
 
-def _answer(service: QueryService, question: str, doc_id: str | None, budget: int | None,
-            retrieve_only: bool) -> tuple[Answer, Prompt | None]:
+def _answer(service: QueryService, question: str, ids: list[str] | None, budget: int | None,
+            retrieve_only: bool, history: History) -> tuple[Answer, Prompt | None]:
     started = time.perf_counter()
     records = service.records()
-    scope = _scope(question, doc_id, records)
+    scope = documents_in_scope(question, records, ids)
     options = replace(service.options, budget=budget or service.options.budget)
     steps: list[RouteStep] = []
     usage = Usage()
@@ -170,18 +206,18 @@ def _answer(service: QueryService, question: str, doc_id: str | None, budget: in
         context = RetrievedContext(question=question, doc_ids=[r.doc_id for r in scope],
                                    route="metadata", budget=options.budget, pieces=[])
     else:
-        context = retrieve(service.index, service.embedder, question, doc_id=doc_id,
-                           options=options, records=records, held=card.held if card else None)
+        context = retrieve_in_scope(service, question, ids, options, records,
+                                    held=card.held if card else None)
         if retrieve_only or service.llm is None:
             steps.append(RouteStep(step="retrieval",
                                    context_tokens=context.tokens + (card.tokens if card else 0)))
-            prompt = build_prompt(service, question, scope, context, card)
+            prompt = build_prompt(service, question, scope, context, card, history)
             if not retrieve_only:
                 mode, text = "extractive", extractive_answer(question, context.pieces)
         else:
             mode = "llm"
-            text, context, prompt = _ask_with_ladder(service, question, doc_id, options, context,
-                                                     scope, card, steps, usage)
+            text, context, prompt = _ask_with_ladder(service, question, ids, options, context,
+                                                     scope, card, steps, usage, history)
     cost = cost_usd(usage, service.llm.model, service.prices) if service.llm and usage.calls else (
         0.0 if not usage.calls else None)
     held = card.pieces if card and meta is None and steps[-1].step != "full-document" else []
@@ -194,6 +230,7 @@ def _answer(service: QueryService, question: str, doc_id: str | None, budget: in
                           total_tokens=usage.total_tokens, cost_usd=cost),
         baseline_tokens=baseline_tokens(service, question, scope),
         latency_ms=round((time.perf_counter() - started) * 1000, 1),
+        documents=document_shares(context, scope),
     )
     return answer, prompt
 
@@ -213,25 +250,28 @@ def _ask(service: QueryService, messages: list[dict[str, str]], step: str, conte
     return reply.text
 
 
-def _ask_with_ladder(service: QueryService, question: str, doc_id: str | None,
+def _ask_with_ladder(service: QueryService, question: str, ids: list[str] | None,
                      options: RetrievalOptions, context: RetrievedContext,
                      scope: list[DocumentRecord], card: DocumentCard | None,
-                     steps: list[RouteStep], usage: Usage) -> tuple[str, RetrievedContext, Prompt]:
+                     steps: list[RouteStep], usage: Usage,
+                     history: History) -> tuple[str, RetrievedContext, Prompt]:
     card_tokens = card.tokens if card else 0
-    prompt = build_prompt(service, question, scope, context, card)
+    prompt = build_prompt(service, question, scope, context, card, history)
     text = _ask(service, prompt.messages, "retrieval", context.tokens + card_tokens, steps, usage)
     if not says_not_in_context(text):
         return text, context, prompt
     wide = replace(options, budget=max(service.wide_budget, options.budget * 2),
                    neighbours=options.neighbours + 1,
                    small_section_tokens=options.small_section_tokens * 2)
-    context = retrieve(service.index, service.embedder, question, doc_id=doc_id, options=wide,
-                       records=scope, held=card.held if card else None)
-    prompt = build_prompt(service, question, scope, context, card)
+    # The wider search keeps to the documents the first one searched.
+    narrowed = None if ids is None else [r.doc_id for r in scope]
+    context = retrieve_in_scope(service, question, narrowed, wide, scope,
+                                held=card.held if card else None)
+    prompt = build_prompt(service, question, scope, context, card, history)
     text = _ask(service, prompt.messages, "wider", context.tokens + card_tokens, steps, usage)
     if not says_not_in_context(text) or not service.full_document_fallback:
         return text, context, prompt
     whole = service.whole(question, scope)
-    messages = render_messages(question, metadata_header(scope), "", whole.reference)
+    messages = render_messages(question, metadata_header(scope), "", whole.reference, history)
     text = _ask(service, messages, "full-document", whole.context_tokens, steps, usage)
     return text, context, Prompt(messages=messages, stable_tokens=whole.stable_tokens)

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -185,10 +185,14 @@ def demo(
 
 @app.command(epilog="Examples:\n\n  docthrift ask \"What was 3M's FY2022 capex?\"\n\n"
              "  docthrift ask \"Total assets?\" --doc 3M_2022_10K --budget 2000 --json\n\n"
-             "  docthrift ask \"Net revenue in 2024?\" --retrieve-only")
+             "  docthrift ask \"Net revenue in 2024?\" --retrieve-only\n\n"
+             "  docthrift ask \"Capex?\" --doc 3M_2022_10K --doc BOEING_2022_10K\n\n"
+             "  docthrift ask \"Which filings exist for 3M?\"")
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in plain language.")],
-    doc: Annotated[str | None, typer.Option("--doc", help="Answer from this document only.")] = None,
+    doc: Annotated[list[str] | None, typer.Option(
+        "--doc", help="Answer from this document only; repeat it for several (the budget is "
+        "then split across them).")] = None,
     budget: Annotated[int | None, typer.Option(
         "--budget", help="Context budget in tokens: what a context holds on average; one may "
         "take up to DOCTHRIFT_BUDGET_CAP_SHARE (1.5) times it.")] = None,
@@ -203,8 +207,8 @@ def ask(
     from docthrift.validation import check_question
 
     check_question(question, budget, settings)
-    answer = answer_question(make_service(settings), question, doc_id=doc, budget=budget,
-                             retrieve_only=retrieve_only)
+    answer = answer_question(make_service(settings), question, doc_ids=doc or None,
+                             budget=budget, retrieve_only=retrieve_only)
     if as_json:
         _print_json(answer.model_dump())
         return
@@ -217,6 +221,7 @@ app.command(name="eval", epilog=EVAL_EPILOG)(evaluate)
 
 
 @app.command(epilog="Examples:\n\n  DOCTHRIFT_API_KEY=secret docthrift serve --port 8000\n\n"
+             "  # OpenAI clients: base_url http://127.0.0.1:8000/v1, api_key secret, model docthrift\n\n"
              "  docthrift serve --source filings/ --schedule-cron '0 2 * * *'\n\n"
              "  docthrift serve --source filings/ --schedule-interval 300")
 def serve(
@@ -231,7 +236,8 @@ def serve(
         "process.", metavar="SECONDS")] = None,
     source: SourceOption = None,
 ) -> None:
-    """Serve the HTTP API (query, documents, ingest); OpenAPI docs at /docs.
+    """Serve the HTTP API (query, documents, ingest) and the OpenAI-compatible
+    /v1/chat/completions (model 'docthrift'); OpenAPI docs at /docs.
 
     With a schedule, the server also registers the Prefect deployment of the ingestion flow
     and runs its scheduled runs itself, on its own index client (the way to schedule with the
@@ -261,6 +267,39 @@ def serve(
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     uvicorn.run(create_app(settings, service, schedule=schedule), host=host, port=port,
                 log_level="warning")
+
+
+@app.command(name="mcp", epilog="Examples:\n\n  docthrift mcp --home data   # stdio: an MCP client starts it\n\n"
+             "  claude mcp add docthrift -- docthrift mcp --home /abs/path/data\n\n"
+             "  DOCTHRIFT_API_KEY=secret docthrift mcp --transport streamable-http --port 8001")
+def mcp_server(
+    transport: Annotated[Literal["stdio", "streamable-http"], typer.Option(
+        "--transport", help="stdio (the client starts this command) or streamable-http "
+        "(serve http://HOST:PORT/mcp).")] = "stdio",
+    host: Annotated[str, typer.Option("--host", help="Interface for streamable-http.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port for streamable-http.")] = 8001,
+    home: HomeOption = None,
+) -> None:
+    """Serve the index to MCP clients and agents: search, list, outline and read documents.
+
+    Tools: search_documents(question, doc_ids?, budget?), list_documents(),
+    get_document_outline(doc_id), read_section(doc_id, section or pages, budget?). With
+    streamable-http and DOCTHRIFT_API_KEY set, clients send 'Authorization: Bearer <key>'.
+    The embedded index is held by one process: stop 'docthrift serve' on the same home first,
+    or use a Qdrant server (QDRANT_URL).
+    """
+    settings = _settings(home)
+    from docthrift.client import Docthrift
+    from docthrift.mcp_server import build_server, serve_http
+
+    server = build_server(Docthrift(settings=settings))  # opens the index: a clear error here
+    if transport == "stdio":
+        server.run("stdio")
+    else:
+        import signal
+
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)  # as in serve: close the index on exit
+        serve_http(server, settings, host=host, port=port)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

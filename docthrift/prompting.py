@@ -11,7 +11,7 @@ one question to the next; a message boundary is where a cache breakpoint goes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from docthrift.models import HEADING_SEPARATOR, Citation, DocumentRecord
 from docthrift.tokens import count_tokens
@@ -26,6 +26,10 @@ INSTRUCTIONS = (
 )
 # Tokens kept free for the question and the reply when a whole document is cut to the window.
 COMPLETION_RESERVE = 1024
+# Earlier turns of a conversation sent before the question: the most recent messages, at most
+# this many and this many tokens, so a long chat never outweighs the excerpts.
+HISTORY_MESSAGES = 8
+HISTORY_TOKENS = 2000
 # Per-message framing tokens of chat models (OpenAI's published counting recipe).
 _PER_MESSAGE = 3
 _REPLY_PRIMING = 3
@@ -73,7 +77,8 @@ def question_message(question: str, context: str = "") -> dict[str, str]:
 
 
 def render_messages(question: str, header: str, context: str,
-                    reference: str = "") -> list[dict[str, str]]:
+                    reference: str = "",
+                    history: Sequence[Mapping[str, str]] = ()) -> list[dict[str, str]]:
     """The chat messages for a question, whatever produced the context.
 
     Args:
@@ -82,16 +87,40 @@ def render_messages(question: str, header: str, context: str,
         context: The excerpts chosen for this question ("" when none).
         reference: What every question about these documents shares: docthrift's document
             card, or the baseline's whole document text ("" when none).
+        history: Earlier user and assistant turns of a conversation; they go after the
+            stable prefix (instructions, reference) so it stays cacheable, and before the
+            question, so the excerpts stay next to the question they answer.
     """
     return [{"role": "system", "content": INSTRUCTIONS}, reference_message(header, reference),
+            *({"role": m["role"], "content": m["content"]} for m in history),
             question_message(question, context)]
 
 
-def _message_tokens(message: dict[str, str]) -> int:
+def _message_tokens(message: Mapping[str, str]) -> int:
     return count_tokens(message["content"]) + count_tokens(message["role"]) + _PER_MESSAGE
 
 
-def count_message_tokens(messages: list[dict[str, str]]) -> int:
+def recent_history(history: Sequence[Mapping[str, str]], *, max_messages: int = HISTORY_MESSAGES,
+                   max_tokens: int = HISTORY_TOKENS) -> list[dict[str, str]]:
+    """The most recent user and assistant turns that fit both limits, oldest first.
+
+    Walks back from the newest message and stops at the first one that would pass either
+    limit, so what is kept is always an unbroken tail of the conversation.
+    """
+    kept: list[dict[str, str]] = []
+    used = 0
+    for message in reversed(history):
+        if message["role"] not in ("user", "assistant") or not message["content"]:
+            continue
+        cost = count_message_tokens([dict(message)]) - _REPLY_PRIMING
+        if len(kept) == max_messages or used + cost > max_tokens:
+            break
+        kept.append({"role": message["role"], "content": message["content"]})
+        used += cost
+    return kept[::-1]
+
+
+def count_message_tokens(messages: Sequence[Mapping[str, str]]) -> int:
     """Prompt tokens of chat messages as the API counts them (o200k, with framing)."""
     return sum(_message_tokens(m) for m in messages) + _REPLY_PRIMING
 

@@ -57,6 +57,9 @@ class RetrievalOptions:
     floor_share: float = 0.6
     cap_share: float = 1.5
     scoped_idf: bool = True
+    # Across several documents: the share of the budget given out as per-document quotas
+    # (indexes/budget_split.py); 1.0 measured best on the comparison set (docs/retrieval.md).
+    split_share: float = 1.0
 
     @property
     def cap(self) -> int:

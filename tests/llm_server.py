@@ -38,6 +38,7 @@ class FakeLLM:
         self.responder: Responder = _default_responder
         self.failures: list[str] = []  # "429", "500", "malformed", "empty", "badjson"
         self.requests: list[dict[str, Any]] = []
+        self.usages: list[dict[str, Any]] = []  # the usage of every completion sent
         self.cached_tokens = 0
         self.prefix_cache = False
         self._seen: list[list[int]] = []  # the prompts' tokens, for prefix_cache
@@ -63,6 +64,7 @@ class FakeLLM:
             self.responder = _default_responder
             self.failures.clear()
             self.requests.clear()
+            self.usages.clear()
             self.cached_tokens = 0
             self.prefix_cache = False
             self._seen.clear()
@@ -94,6 +96,11 @@ class FakeLLM:
         if failure == "badjson":
             text = "this is not the JSON you asked for"
         completion = len(encoding().encode_ordinary(text))
+        usage = {"prompt_tokens": prompt, "completion_tokens": completion,
+                 "total_tokens": prompt + completion,
+                 "prompt_tokens_details": {"cached_tokens": cached}}
+        with self.lock:
+            self.usages.append(usage)
         return 200, {
             "id": f"chatcmpl-{len(self.requests)}",
             "object": "chat.completion",
@@ -101,9 +108,7 @@ class FakeLLM:
             "model": request.get("model", "test-model"),
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": text}}],
-            "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                      "total_tokens": prompt + completion,
-                      "prompt_tokens_details": {"cached_tokens": cached}},
+            "usage": usage,
         }
 
 

@@ -92,7 +92,8 @@ def test_query_returns_the_public_shape(api) -> None:  # type: ignore[no-untyped
     assert r.status_code == 200, r.text
     body = r.json()
     assert set(body) == {"question", "answer", "answer_mode", "route", "citations", "usage",
-                         "baseline_tokens", "latency_ms"}
+                         "baseline_tokens", "latency_ms", "documents"}
+    assert set(body["documents"][0]) == {"doc_id", "pages", "context_tokens", "document_tokens"}
     assert body["answer_mode"] == "extractive"
     assert set(body["usage"]) == {"context_tokens", "prompt_tokens", "cached_tokens",
                                   "completion_tokens", "total_tokens", "cost_usd"}

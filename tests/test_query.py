@@ -12,6 +12,7 @@ from docthrift.answering import QueryService, answer_question
 from docthrift.extractive import EXTRACTIVE_LABEL
 from docthrift.llm import LLM
 from docthrift.prompting import NOT_IN_CONTEXT
+from docthrift.scope import retrieve_context
 from docthrift.tokens import count_tokens
 from flows.ingest import ingest_documents
 from indexes import store
@@ -269,3 +270,104 @@ def test_malformed_reply_twice_is_an_answer_error(service, llm_server) -> None: 
     llm_server.failures = ["malformed", "malformed"]
     with pytest.raises(AnswerError):
         answer_question(_with_llm(service, llm_server), "Northwind revenue?")
+
+
+def test_several_documents_restrict_routing(service) -> None:  # type: ignore[no-untyped-def]
+    from docthrift.errors import RetrievalError
+
+    pair = ["northwind_2024_10K", "contoso_2024Q4_earnings"]
+    named = answer_question(service, "Contoso revenue Q4 2024?", doc_ids=pair, retrieve_only=True)
+    assert {c.doc_id for c in named.citations} == {"contoso_2024Q4_earnings"}
+    # A question that does not narrow the caller's documents splits the budget across them.
+    unnamed = answer_question(service, "How many employees?", doc_ids=pair, retrieve_only=True)
+    assert {c.doc_id for c in unnamed.citations} == set(pair)
+    # The 10-Q is outside the scope even though the question names its quarter.
+    outside = answer_question(service, "Northwind revenue in Q1 2025?", doc_ids=pair,
+                              retrieve_only=True)
+    assert {c.doc_id for c in outside.citations} == {"northwind_2024_10K"}
+    with pytest.raises(RetrievalError, match="nope: no such document"):
+        answer_question(service, "revenue?", doc_ids=[*pair, "nope"])
+    with pytest.raises(RetrievalError, match="not both"):
+        answer_question(service, "revenue?", doc_id=pair[0], doc_ids=pair)
+    with pytest.raises(RetrievalError, match="empty"):
+        answer_question(service, "revenue?", doc_ids=[])
+
+
+def test_history_goes_before_the_question_most_recent_first_kept(service, llm_server) -> None:  # type: ignore[no-untyped-def]
+    from docthrift.prompting import HISTORY_MESSAGES, HISTORY_TOKENS
+
+    llm_server.responder = lambda request: "$1,284 million."
+    turns = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"turn {i}"}
+             for i in range(HISTORY_MESSAGES + 4)]
+    answer_question(_with_llm(service, llm_server), "Northwind net revenue FY2024?",
+                    history=[{"role": "system", "content": "ignored"}, *turns])
+    sent = llm_server.requests[-1]["messages"]
+    assert [m["content"] for m in sent[1:-1]] == [t["content"] for t in turns[-HISTORY_MESSAGES:]]
+    assert sent[0]["role"] == "system" and "ignored" not in sent[0]["content"]
+    assert sent[-1]["content"].endswith("Question: Northwind net revenue FY2024?\nAnswer:")
+    # A long turn stops the history there: only what comes after it is kept.
+    long_turn = {"role": "assistant", "content": "revenue " * HISTORY_TOKENS}
+    answer_question(_with_llm(service, llm_server), "Northwind net revenue FY2024?",
+                    history=[turns[0], long_turn, turns[1]])
+    assert [m["content"] for m in llm_server.requests[-1]["messages"][1:-1]] == ["turn 1"]
+
+
+COMPARISON = ("Answer both. (1) What was Northwind Robotics' net revenue in FY2024? "
+              "(2) What was Contoso's revenue in Q4 2024?")
+
+
+def test_a_question_naming_two_documents_splits_the_budget(service) -> None:  # type: ignore[no-untyped-def]
+    from docthrift.answering import baseline_tokens
+    from indexes.budget_split import quota_for
+
+    pair = ["northwind_2024_10K", "contoso_2024Q4_earnings"]
+    budget = 1200
+    answer = answer_question(service, COMPARISON, budget=budget, retrieve_only=True)
+    assert 0 < answer.usage.context_tokens <= replace(service.options, budget=budget).cap
+    # Citations per document: both documents, each with pages and tokens, in naming order.
+    shares = {d.doc_id: d for d in answer.documents}
+    assert set(shares) == set(pair)
+    assert all(d.pages and d.context_tokens > 0 for d in shares.values())
+    assert sum(d.context_tokens for d in shares.values()) == answer.usage.context_tokens
+    for doc_id, share in shares.items():
+        cited = sorted({p for c in answer.citations if c.doc_id == doc_id for p in c.pages})
+        assert share.pages == cited
+    # The whole-document baseline counts both documents.
+    records = [r for r in service.records() if r.doc_id in pair]
+    assert answer.baseline_tokens == baseline_tokens(service, COMPARISON, records)
+    assert answer.baseline_tokens > baseline_tokens(service, COMPARISON, records[:1])
+    context = retrieve_context(service, COMPARISON, budget=budget)
+    assert f"{quota_for(replace(service.options, budget=budget), 2)} tokens a document" in context.route
+
+
+def test_quota_then_best_hits(service) -> None:  # type: ignore[no-untyped-def]
+    from indexes.budget_split import quota_for, retrieve_split
+    from indexes.routing import Subject
+
+    records = service.records()
+    pair = ["northwind_2024_10K", "contoso_2024Q4_earnings"]
+    # The whole question is about Northwind; the second subject still gets its quota.
+    question = "What was Northwind Robotics' net revenue in FY2024?"
+    subjects = [Subject(question, [pair[0]]), Subject("Contoso revenue", [pair[1]])]
+    options = replace(service.options, budget=3000, split_share=0.5)
+    with service.index.reading():
+        split = retrieve_split(service.index, service.embedder, question, subjects, records,
+                               options, "test")
+    per_doc = {d: sum(p.tokens for p in split.pieces if p.doc_id == d) for d in pair}
+    assert all(tokens > 0 for tokens in per_doc.values()), per_doc
+    assert 0 < split.tokens <= options.cap
+    assert f"{quota_for(options, 2)} tokens a document" in split.route
+    assert [p.doc_id for p in split.pieces] == sorted(
+        (p.doc_id for p in split.pieces), key=pair.index)
+
+
+def test_metadata_rung_lists_the_filings_of_a_company(service) -> None:  # type: ignore[no-untyped-def]
+    answer = answer_question(service, "Which filings exist for Northwind Robotics?")
+    assert answer.answer_mode == "metadata" and answer.usage.context_tokens == 0
+    assert "northwind_2024_10K" in answer.answer and "northwind_2025Q1_10Q" in answer.answer
+    assert "contoso" not in answer.answer and answer.answer.startswith("2 documents")
+    quarterly = answer_question(service, "List the 10-Qs of Northwind Robotics")
+    assert quarterly.answer.startswith("1 document: northwind_2025Q1_10Q")
+    # A question about what the filings say is not a listing.
+    assert answer_question(service, "Which reports mention Northwind's revenue?",
+                           ).answer_mode == "extractive"
