@@ -22,4 +22,8 @@ def make_service(settings: Settings) -> QueryService:
         full_document_fallback=settings.full_document_fallback,
         context_window=settings.context_window_tokens,
         prices={**DEFAULT_PRICES, **settings.prices},
+        card_tokens=settings.card_tokens,
+        card_budget=settings.card_budget_tokens,
+        card_topic_tokens=settings.card_topic_tokens,
+        card_outline_tokens=settings.card_outline_tokens,
     )

@@ -2,22 +2,20 @@
 
 One definition, used by the ladder's last rung, by ``baseline_tokens`` and by the evaluation's
 ``baseline`` system: every text chunk of each document in order (the document's text as
-extracted from the PDF), one excerpt block per document, in the same prompt template.
+extracted from the PDF), one block per document, as the reference of the one prompt template
+(its stable prefix: the same for every question about the document), the question last.
 
 The cut: when the template (without the question) plus the documents would not fit the
 window less ``COMPLETION_RESERVE`` (room for the question and the reply), the documents' text
 is cut at a token boundary and the cut is recorded. A page counts as in the context only when
 every text chunk on it survived the cut.
 
-Counting is exact and cheap: the cut context does not depend on the question, so the tokens of
-everything before the context's last line are counted once per document version and window;
-each question only counts that last line with the question (a line break after a letter or
-digit is always a pre-token boundary of o200k, so the two counts add up exactly).
+Counting is exact and cheap: the reference message does not depend on the question, so it is
+counted once per document version and window; each question counts only its own message.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 
@@ -28,15 +26,14 @@ from core.prompting import (
     count_message_tokens,
     metadata_header,
     render_messages,
-    user_prefix,
-    user_suffix,
+    stable_prefix_tokens,
 )
-from core.tokens import count_tokens, encoding
+from core.tokens import encoding
 from indexes.backend import Index
 from indexes.catalog import document_chunks, whole_text
 
 _MAX_CACHED = 128  # a cut holds at most a window of text (about 0.5 MB at 128k tokens)
-_SAFE_CUT = re.compile(r"(?<=[^\W_])\n")  # a line break right after a letter or digit
+DOCUMENT_TEXT = "Document text:\n"
 _Key = tuple[str, str, tuple[tuple[str, str], ...], int]
 _cache: dict[_Key, _Cut] = {}
 _making: dict[_Key, threading.Lock] = {}  # one thread counts a cut; the others wait for it
@@ -51,7 +48,13 @@ class WholeContext:
     pages: dict[str, list[int]]  # pages of each document entirely in the context
     context_tokens: int
     prompt_tokens: int
+    stable_tokens: int  # the prompt's stable prefix: instructions and the document text
     truncated: bool
+
+    @property
+    def reference(self) -> str:
+        """The reference of the prompt template: the document text under its label."""
+        return DOCUMENT_TEXT + self.text
 
 
 @dataclass(frozen=True)
@@ -60,19 +63,18 @@ class _Cut:
     pages: dict[str, list[int]]
     context_tokens: int
     truncated: bool
-    head_tokens: int  # tokens of the user prefix plus the text before ``tail``
-    tail: str
+    stable_tokens: int  # system and reference messages, framed
 
 
 def whole_document_context(index: Index, question: str, records: list[DocumentRecord],
                            window: int) -> WholeContext:
     """Whole documents for ``question`` in the one prompt template, cut to ``window`` tokens."""
     cut = _cut(index, records, window)
-    messages = render_messages(question, metadata_header(records), cut.text)
-    framing = count_message_tokens([messages[0], {"role": "user", "content": ""}])
-    prompt = framing + cut.head_tokens + count_tokens(cut.tail + user_suffix(question))
+    messages = render_messages(question, metadata_header(records), "", DOCUMENT_TEXT + cut.text)
+    prompt = cut.stable_tokens + count_message_tokens(messages[2:])
     return WholeContext(text=cut.text, pages=cut.pages, context_tokens=cut.context_tokens,
-                        prompt_tokens=prompt, truncated=cut.truncated)
+                        prompt_tokens=prompt, stable_tokens=cut.stable_tokens,
+                        truncated=cut.truncated)
 
 
 def _cut(index: Index, records: list[DocumentRecord], window: int) -> _Cut:
@@ -100,17 +102,16 @@ def _cut(index: Index, records: list[DocumentRecord], window: int) -> _Cut:
 def _make_cut(index: Index, records: list[DocumentRecord], window: int) -> _Cut:
     header = metadata_header(records)
     text, spans = _joined(index, records)
-    template = count_message_tokens(render_messages("", header, ""))
+    template = count_message_tokens(render_messages("", header, "", DOCUMENT_TEXT))
     room = max(window - template - COMPLETION_RESERVE, 0)
     ids = encoding().encode_ordinary(text)
     truncated = len(ids) > room
     if truncated:
         text = encoding().decode(ids[:room])
-    boundaries = [m.end() - 1 for m in _SAFE_CUT.finditer(text)]
-    split = boundaries[-1] if boundaries else 0
+    messages = render_messages("", header, "", DOCUMENT_TEXT + text)
     return _Cut(text=text, pages=_surviving_pages(spans, len(text)),
                 context_tokens=min(len(ids), room), truncated=truncated,
-                head_tokens=count_tokens(user_prefix(header) + text[:split]), tail=text[split:])
+                stable_tokens=stable_prefix_tokens(messages))
 
 
 def _joined(index: Index, records: list[DocumentRecord]

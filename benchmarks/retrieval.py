@@ -6,7 +6,7 @@ the share of questions whose gold pages all appear in the context (all) or at le
 (any), the mean and largest context in o200k tokens, and, for FinanceBench, the text-level
 check (each gold passage has 80% of its numbers and content words in the context, so a
 context that only touches the gold pages does not pass). docthrift runs through the same code
-as ``docthrift ask --retrieve-only``; naive-rag is the FinanceBench paper's per-document store
+as ``docthrift ask --retrieve-only`` without the document card; naive-rag is the FinanceBench paper's per-document store
 (``evals/naive_rag.py``), with its shared store across documents when none is named. Then the
 warm latency of docthrift's retrieval.
 
@@ -67,7 +67,10 @@ def ingest(name: str, folder: Path, home: Path) -> Any:
     from flows.ingest import ingest_documents
 
     collection = f"bench-{name}"
-    settings = load_settings(home=home, collection=collection)
+    # Retrieval alone, at each budget: no document card ahead of the excerpts (the card is
+    # measured by `docthrift eval`, docs/metrics.md#the-document-card).
+    settings = load_settings(home=home, collection=collection, card_tokens=0,
+                             card_outline_tokens=0)
     summary = ingest_documents([str(folder / "pdfs")], overrides={"home": str(home),
                                                                  "collection": collection})
     print(f"{name}: index {summary.totals}")

@@ -316,16 +316,24 @@ class RouteStep(Frozen):
     completion_tokens: int = 0
 
 
-
-
 class AnswerUsage(Frozen):
     """Tokens and cost of one answer, summed over its steps."""
 
     context_tokens: int = 0
     prompt_tokens: int = 0
+    cached_tokens: int = Field(0, description="Prompt tokens the endpoint read from its cache.")
     completion_tokens: int = 0
     total_tokens: int = 0
     cost_usd: float | None = None
+
+
+class DocumentShare(Frozen):
+    """One document of an answer's scope: what the context took from it, against its whole."""
+
+    doc_id: str
+    pages: list[int] = Field(description="Pages of this document in the context (cited).")
+    context_tokens: int = Field(description="Context tokens taken from this document.")
+    document_tokens: int = Field(description="o200k tokens of the document's whole text.")
 
 
 class Answer(Frozen):
@@ -339,3 +347,31 @@ class Answer(Frozen):
     usage: AnswerUsage
     baseline_tokens: int
     latency_ms: float
+    documents: list[DocumentShare] = Field(
+        default_factory=list, description="The citations per document: each document the "
+        "question was answered from (each cited one when more than eight were searched), with "
+        "its pages and tokens in the context; baseline_tokens counts all of them whole.")
+
+
+class OutlineSection(Frozen):
+    """One heading of a document's outline, with what reading it whole costs."""
+
+    section: str = Field(description="Heading path joined with ' > '.")
+    level: int
+    page_start: int
+    page_end: int
+    tokens: int = Field(description="o200k tokens of the section's text, subsections included.")
+
+
+class Passage(Frozen):
+    """Text read from one document (a section with its subsections, or pages), within a budget."""
+
+    doc_id: str
+    section: str | None = Field(None, description="The heading path read, when a section was asked.")
+    pages: list[int] = Field(description="Pages the returned text comes from.")
+    text: str
+    tokens: int = Field(description="o200k tokens of ``text``, at most the budget.")
+    total_tokens: int = Field(description="o200k tokens of the whole section or pages.")
+    truncated: bool = Field(description="Whether the text was cut to the budget.")
+    continue_from_page: int | None = Field(
+        None, description="When cut: the first page whose text was not returned in full.")

@@ -7,7 +7,8 @@ schedule, the API process also runs the ingestion deployment's scheduled flow ru
 (``flows/scheduler.py``); one ingestion runs at a time, whoever started it.
 
 Every request passes :class:`~docthrift.api_guard.RequestGuard` first (the key, then the body
-size), and every error, the framework's own included, answers ``{"error": "..."}``.
+size), and every error, the framework's own included, answers ``{"error": "..."}``, except on
+the OpenAI-compatible routes (:mod:`docthrift.openai_api`), which answer in OpenAI's shape.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,7 @@ from core.settings import Settings
 from core.validation import MAX_BUDGET, MIN_BUDGET, check_question
 from docthrift.api_guard import RequestGuard
 from docthrift.api_runs import IngestRun, IngestRuns
+from docthrift.openai_api import error_body, openai_router
 
 if TYPE_CHECKING:
     from flows.scheduler import IngestSchedule
@@ -60,6 +62,9 @@ class QueryRequest(BaseModel):
 
     question: str = Field(min_length=1, description="The question, in plain language.")
     doc_id: str | None = Field(None, description="Answer from this document only.")
+    doc_ids: list[str] | None = Field(
+        None, description="Answer from these documents (instead of doc_id); the budget is "
+        "split across them unless the question narrows to one.")
     budget: int | None = Field(None, ge=MIN_BUDGET, le=MAX_BUDGET, description="Context budget.")
     retrieve_only: bool = Field(False, description="Return the context only.")
 
@@ -99,7 +104,7 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
     open_paths = frozenset({"/healthz"}) | (DOCS_PATHS if settings.public_docs else frozenset())
     app.add_middleware(
         RequestGuard, api_key=settings.api_key.get_secret_value() if settings.api_key else None,
-        open_paths=open_paths, max_bytes=settings.max_request_bytes)
+        open_paths=open_paths, max_bytes=settings.max_request_bytes, error_body=error_body)
     # The guard checks the key; this only shows the scheme in the OpenAPI docs.
     bearer = [Depends(HTTPBearer(auto_error=False))] if settings.api_key is not None else []
     _add_error_handlers(app)
@@ -108,11 +113,15 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    # OpenAI-compatible routes: the same guard, errors in OpenAI's shape.
+    app.include_router(openai_router(settings, lambda: state["service"], bearer))
+
     @app.post("/v1/query", dependencies=bearer)
     def query(body: QueryRequest) -> Answer:
         check_question(body.question, body.budget, settings)
         return answer_question(state["service"], body.question, doc_id=body.doc_id,
-                               budget=body.budget, retrieve_only=body.retrieve_only)
+                               doc_ids=body.doc_ids, budget=body.budget,
+                               retrieve_only=body.retrieve_only)
 
     @app.get("/v1/documents", dependencies=bearer)
     def documents() -> dict[str, Any]:
@@ -141,12 +150,13 @@ def create_app(settings: Settings, service: QueryService | None = None, *,
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    """One error shape, ``{"error": "..."}``, for docthrift's errors and the framework's."""
+    """One error shape, ``{"error": "..."}``, for docthrift's errors and the framework's
+    (OpenAI's on its routes, see :func:`docthrift.openai_api.error_body`)."""
 
     @app.exception_handler(DocthriftError)
-    async def docthrift_error(_: Request, exc: DocthriftError) -> JSONResponse:
+    async def docthrift_error(request: Request, exc: DocthriftError) -> JSONResponse:
         status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
-        return JSONResponse({"error": str(exc)}, status_code=status)
+        return _error(request, status, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -156,18 +166,23 @@ def _add_error_handlers(app: FastAPI) -> None:
         elif exc.status_code == 405:
             allowed = (exc.headers or {}).get("Allow", "")
             error = f"{request.method} is not allowed on {request.url.path}; use {allowed}"
-        return JSONResponse({"error": error}, status_code=exc.status_code, headers=exc.headers)
+        return _error(request, exc.status_code, str(error), exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         reasons = "; ".join(dict.fromkeys(_reason(e) for e in exc.errors()))
-        return JSONResponse({"error": f"invalid request: {reasons}"}, status_code=422)
+        return _error(request, 422, f"invalid request: {reasons}")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("%s %s failed", request.method, request.url.path)
-        return JSONResponse({"error": "internal server error; the server's log has the details"},
-                            status_code=500)
+        return _error(request, 500, "internal server error; the server's log has the details")
+
+
+def _error(request: Request, status: int, message: str,
+           headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(request.url.path, status, message), status_code=status,
+                        headers=headers)
 
 
 def _reason(error: dict[str, Any]) -> str:

@@ -3,7 +3,9 @@
 A pure ASGI middleware, so that nothing reads a body before the key is checked: a request
 without the right ``Authorization: Bearer <key>`` gets its 401 whatever it sends, and a body
 larger than the limit gets a 413, from its ``Content-Length`` at once or, when it streams
-without one, as soon as the bytes received pass the limit.
+without one, as soon as the bytes received pass the limit. The body of those errors is
+``{"error": "..."}`` unless the app gives another shape for a path (the OpenAI-compatible
+routes answer in OpenAI's).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+ErrorBody = Callable[[str, int, str], dict[str, Any]]
 
 UNAUTHORISED = "missing or wrong API key: send 'Authorization: Bearer <key>'"
 
@@ -28,6 +31,11 @@ def too_large(limit: int) -> str:
     """The message of a 413."""
     return (f"the request body is larger than the limit of {limit} bytes "
             "(DOCTHRIFT_MAX_REQUEST_BYTES)")
+
+
+def plain_error(path: str, status: int, message: str) -> dict[str, Any]:
+    """docthrift's error shape, whatever the path: ``{"error": message}``."""
+    return {"error": message}
 
 
 def bearer_matches(header: bytes | None, key: bytes) -> bool:
@@ -41,11 +49,15 @@ def bearer_matches(header: bytes | None, key: bytes) -> bool:
 
 
 class RequestGuard:
-    """Checks the key (all paths but ``open_paths``), then caps the body at ``max_bytes``."""
+    """Checks the key (all paths but ``open_paths``), then caps the body at ``max_bytes``.
+
+    ``error_body(path, status, message)`` shapes the body of its 401 and 413.
+    """
 
     def __init__(self, app: ASGIApp, *, api_key: str | None, open_paths: frozenset[str],
-                 max_bytes: int) -> None:
+                 max_bytes: int, error_body: ErrorBody = plain_error) -> None:
         self.app = app
+        self.error_body = error_body
         self.key = api_key.encode("utf-8") if api_key is not None else None
         self.open_paths = open_paths
         self.max_bytes = max_bytes
@@ -61,11 +73,11 @@ class RequestGuard:
             else {}
         if self.key is not None and scope["path"] not in self.open_paths \
                 and not bearer_matches(headers.get(b"authorization"), self.key):
-            await _reply(scope, receive, send, 401, UNAUTHORISED,
-                         {"WWW-Authenticate": "Bearer", **unread})
+            await self._reply(scope, receive, send, 401, UNAUTHORISED,
+                              {"WWW-Authenticate": "Bearer", **unread})
             return
         if length.isdigit() and int(length) > self.max_bytes:
-            await _reply(scope, receive, send, 413, too_large(self.max_bytes), unread)
+            await self._reply(scope, receive, send, 413, too_large(self.max_bytes), unread)
             return
         await self.app(scope, self._counting(receive), send)
 
@@ -82,7 +94,7 @@ class RequestGuard:
 
         return counted
 
-
-async def _reply(scope: Scope, receive: Receive, send: Send, status: int, error: str,
-                 headers: dict[str, str]) -> None:
-    await JSONResponse({"error": error}, status_code=status, headers=headers)(scope, receive, send)
+    async def _reply(self, scope: Scope, receive: Receive, send: Send, status: int, error: str,
+                     headers: dict[str, str]) -> None:
+        body = self.error_body(scope["path"], status, error)
+        await JSONResponse(body, status_code=status, headers=headers)(scope, receive, send)

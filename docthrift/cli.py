@@ -7,16 +7,16 @@ them, so ``docthrift --help`` answers at once. Errors become one red line and ex
 from __future__ import annotations
 
 import json
-import os
 import sys
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from core.errors import DocthriftError, DocumentNotFoundError
-from core.settings import load_settings
+from docthrift.cli_eval import EVAL_EPILOG, evaluate
 from docthrift.cli_options import HomeOption, JsonOption, err, out
+from docthrift.cli_options import absolute as _absolute
+from docthrift.cli_options import print_json as _print_json
 from docthrift.cli_options import settings_for as _settings
 from docthrift.cli_support import doc_summary as _doc_summary
 from docthrift.cli_support import prefect_run as _prefect_run
@@ -34,15 +34,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-def _absolute(path: str) -> str:
-    """``path`` made absolute (glob characters kept), as flow runs store it for reruns."""
-    return os.path.abspath(os.path.expanduser(path))
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-
-
 @app.command(epilog="Example: docthrift ingest filings/ extra/annual-2024.pdf --json")
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="PDF files, folders or glob patterns.")],
@@ -160,10 +151,14 @@ def demo(
 
 @app.command(epilog="Examples:\n\n  docthrift ask \"What was 3M's FY2022 capex?\"\n\n"
              "  docthrift ask \"Total assets?\" --doc 3M_2022_10K --budget 2000 --json\n\n"
-             "  docthrift ask \"Net revenue in 2024?\" --retrieve-only")
+             "  docthrift ask \"Net revenue in 2024?\" --retrieve-only\n\n"
+             "  docthrift ask \"Capex?\" --doc 3M_2022_10K --doc BOEING_2022_10K\n\n"
+             "  docthrift ask \"Which filings exist for 3M?\"")
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in plain language.")],
-    doc: Annotated[str | None, typer.Option("--doc", help="Answer from this document only.")] = None,
+    doc: Annotated[list[str] | None, typer.Option(
+        "--doc", help="Answer from this document only; repeat it for several (the budget is "
+        "then split across them).")] = None,
     budget: Annotated[int | None, typer.Option(
         "--budget", help="Context budget in tokens: what a context holds on average; one may "
         "take up to DOCTHRIFT_BUDGET_CAP_SHARE (1.5) times it.")] = None,
@@ -178,8 +173,8 @@ def ask(
     from core.validation import check_question
 
     check_question(question, budget, settings)
-    answer = answer_question(make_service(settings), question, doc_id=doc, budget=budget,
-                             retrieve_only=retrieve_only)
+    answer = answer_question(make_service(settings), question, doc_ids=doc or None,
+                             budget=budget, retrieve_only=retrieve_only)
     if as_json:
         _print_json(answer.model_dump())
         return
@@ -188,73 +183,7 @@ def ask(
     print_answer(out, answer)
 
 
-@app.command(name="eval", epilog="Examples:\n\n"
-             "  docthrift eval questions.jsonl --docs filings/\n\n"
-             "  docthrift eval financebench.jsonl --docs pdfs/ --systems baseline,baseline@32k,docthrift "
-             "--out reports/release-1.4\n\n"
-             "  docthrift eval questions.jsonl --docs filings/ --only AMCOR_2023_10K --json")
-def evaluate(
-    dataset: Annotated[Path, typer.Argument(help="Questions: canonical JSONL or FinanceBench's format.")],
-    docs: Annotated[Path | None, typer.Option("--docs", help="Folder of the questions' PDFs; "
-                                              "missing or changed ones are ingested.")] = None,
-    systems: Annotated[str, typer.Option("--systems", help="Comma-separated: baseline, "
-                                         "baseline@32k, docthrift, naive-rag.")] = "baseline,docthrift,naive-rag",
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Report folder (default: "
-                                                 "<home>/reports/<dataset name>).")] = None,
-    only: Annotated[str | None, typer.Option("--only", help="Comma-separated document ids: "
-                                             "evaluate their questions only.")] = None,
-    min_token_reduction: Annotated[float | None, typer.Option(
-        "--min-token-reduction", help="Gate: least share of the baseline's prompt tokens saved (0.9).")] = None,
-    max_recall_drop: Annotated[float | None, typer.Option(
-        "--max-recall-drop", help="Gate: largest evidence-recall drop allowed (0.10).")] = None,
-    max_accuracy_drop: Annotated[float | None, typer.Option(
-        "--max-accuracy-drop", help="Gate: largest accuracy drop allowed (0.02).")] = None,
-    judge: Annotated[bool, typer.Option("--judge", help="Also grade answers with the LLM judge.")] = False,
-    home: HomeOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Compare docthrift with the whole-document baseline; exit 1 when the release gate fails."""
-    from docthrift.runtime import prepare_environment
-    from evals.datasets import load_dataset
-    from evals.systems import parse_systems
-
-    load_dataset(dataset)  # fail fast on a bad line, before anything starts
-    if docs is not None and not docs.is_dir():
-        raise DocthriftError(f"--docs {docs}: no such folder")
-    settings = load_settings(home=home, gate_min_token_reduction=min_token_reduction,
-                             gate_max_recall_drop=max_recall_drop,
-                             gate_max_accuracy_drop=max_accuracy_drop)
-    parse_systems(systems, settings.context_window_tokens)
-    prepare_environment(settings, quiet_failures=True)
-    if judge and not settings.llm_configured:
-        raise DocthriftError("--judge needs a model endpoint; set OPENAI_API_KEY "
-                             "(and OPENAI_BASE_URL for a non-OpenAI endpoint)")
-    from docthrift.cli_progress import eval_progress
-    from evals.models import EvalReport
-    from flows.deployments import run_overrides
-    from flows.evaluate import evaluate_release
-    from flows.outcome import result_of
-    from flows.prefect_runtime import owned
-
-    target = Path(_absolute(str(out_dir or settings.reports_dir / dataset.stem)))
-    with _prefect_run(settings), eval_progress(enabled=not as_json and sys.stderr.isatty(),
-                                               console=err):
-        # The run ends Failed when the gate fails; its report is the result either way.
-        state = owned(evaluate_release)(
-            _absolute(str(dataset)), docs=_absolute(str(docs)) if docs else None,
-            systems=systems, out=str(target), overrides=run_overrides(settings), judge=judge,
-            doc_ids=[d.strip() for d in only.split(",") if d.strip()] if only else None,
-            return_state=True)
-        report = result_of(state, EvalReport)
-    if as_json:
-        from evals.report import report_json
-
-        _print_json(report_json(report))
-    else:
-        from docthrift.cli_views import print_eval_report
-
-        print_eval_report(out, report, target)
-    raise typer.Exit(1 if report.gate.passed is False else 0)
+app.command(name="eval", epilog=EVAL_EPILOG)(evaluate)
 
 
 def _add_groups() -> None:

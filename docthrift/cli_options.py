@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,6 +23,16 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable
 SourceOption = Annotated[Path | None, typer.Option(
     "--source", help="Folder of PDFs that scheduled ingestion reads "
     "(default: $DOCTHRIFT_SOURCE_DIR).")]
+
+
+def absolute(path: str) -> str:
+    """``path`` made absolute (glob characters kept), as flow runs store it for reruns."""
+    return os.path.abspath(os.path.expanduser(path))
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
 def settings_for(home: Path | None, verbose: bool = False, source: Path | None = None,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -24,7 +24,8 @@ def serve(
         "process.", metavar="SECONDS")] = None,
     source: SourceOption = None,
 ) -> None:
-    """Serve the HTTP API (query, documents, ingest); OpenAPI docs at /docs.
+    """Serve the HTTP API (query, documents, ingest) and the OpenAI-compatible
+    /v1/chat/completions (model 'docthrift'); OpenAPI docs at /docs.
 
     With a schedule, the server also registers the Prefect deployment of the ingestion flow
     and runs its scheduled runs itself, on its own index client (the way to schedule with the
@@ -54,6 +55,36 @@ def serve(
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     uvicorn.run(create_app(settings, service, schedule=schedule), host=host, port=port,
                 log_level="warning")
+
+
+def mcp_server(
+    transport: Annotated[Literal["stdio", "streamable-http"], typer.Option(
+        "--transport", help="stdio (the client starts this command) or streamable-http "
+        "(serve http://HOST:PORT/mcp).")] = "stdio",
+    host: Annotated[str, typer.Option("--host", help="Interface for streamable-http.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port for streamable-http.")] = 8001,
+    home: HomeOption = None,
+) -> None:
+    """Serve the index to MCP clients and agents: search, list, outline and read documents.
+
+    Tools: search_documents(question, doc_ids?, budget?), list_documents(),
+    get_document_outline(doc_id), read_section(doc_id, section or pages, budget?). With
+    streamable-http and DOCTHRIFT_API_KEY set, clients send 'Authorization: Bearer <key>'.
+    The embedded index is held by one process: stop 'docthrift serve' on the same home first,
+    or use a Qdrant server (QDRANT_URL).
+    """
+    settings = settings_for(home)
+    from docthrift.client import Docthrift
+    from docthrift.mcp_server import build_server, serve_http
+
+    server = build_server(Docthrift(settings=settings))  # opens the index: a clear error here
+    if transport == "stdio":
+        server.run("stdio")
+    else:
+        import signal
+
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)  # as in serve: close the index on exit
+        serve_http(server, settings, host=host, port=port)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -116,6 +147,7 @@ def worker(
 def register(app: typer.Typer) -> None:
     """Add the long-running commands to the ``docthrift`` app."""
     app.command(epilog="Examples:\n\n  DOCTHRIFT_API_KEY=secret docthrift serve --port 8000\n\n"
+                "  # OpenAI clients: base_url http://127.0.0.1:8000/v1, api_key secret, model docthrift\n\n"
                 "  docthrift serve --source filings/ --schedule-cron '0 2 * * *'\n\n"
                 "  docthrift serve --source filings/ --schedule-interval 300")(serve)
     app.command(epilog="Examples:\n\n  prefect server start   # in another terminal\n\n"
@@ -124,3 +156,6 @@ def register(app: typer.Typer) -> None:
                 "  docthrift schedule --source filings/ --interval 600")(schedule)
     app.command(epilog="Examples:\n\n  prefect work-pool create docthrift --type process\n\n"
                 "  docthrift worker --pool docthrift --source /shared/filings --cron '0 2 * * *'")(worker)
+    app.command(name="mcp", epilog="Examples:\n\n  docthrift mcp --home data   # stdio: an MCP client starts it\n\n"
+                "  claude mcp add docthrift -- docthrift mcp --home /abs/path/data\n\n"
+                "  DOCTHRIFT_API_KEY=secret docthrift mcp --transport streamable-http --port 8001")(mcp_server)

@@ -96,6 +96,11 @@ def print_answer(console: Console, answer: Any) -> None:
         pages = f"{c.pages[0]}" if len(c.pages) == 1 else f"{c.pages[0]}-{c.pages[-1]}"
         table.add_row(c.doc_id, c.section, pages, c.kind, str(c.tokens))
     console.print(table)
+    if len(answer.documents) > 1:  # a question across documents: what each one gave
+        for d in answer.documents:
+            pages = ", ".join(map(str, d.pages)) if d.pages else "none"
+            console.print(f"{d.doc_id}: pages {pages}; {d.context_tokens} context tokens of "
+                          f"{d.document_tokens} in the document", highlight=False)
     u = answer.usage
     cost = f"${u.cost_usd:.5f}" if u.cost_usd is not None else "unknown price"
     share = f"{u.context_tokens / answer.baseline_tokens:.1%}" if answer.baseline_tokens else "n/a"
@@ -127,6 +132,17 @@ def print_eval_report(console: Console, report: Any, folder: Any) -> None:
                       _share(s.evidence_recall_any), _share(s.accuracy), per_correct,
                       str(s.truncated))
     console.print(table)
+    from evals.report_costs import cost_summary
+
+    costs = cost_summary(report)
+    if costs:
+        money = Table(title="docthrift's $ per answer vs the whole-document baseline "
+                            "(uncached; then cached, by questions per document)")
+        for column in costs[0]:
+            money.add_column(column, justify="left" if column == "profile" else "right")
+        for row in costs:
+            money.add_row(*row.values())
+        console.print(money)
     verdict = {True: "[green]PASS[/green]", False: "[red]FAIL[/red]", None: "not evaluated"}
     console.print(f"release gate: {verdict[report.gate.passed]}")
     for reason in report.gate.reasons:

@@ -1,5 +1,6 @@
 """The evaluation report's chart: tokens per answer against evidence recall and accuracy per
-system, and per-question prompt tokens (matplotlib, imported only when drawing)."""
+system, per-question prompt tokens, and each system's dollars per answer against the uncached
+and the cached baseline per pricing profile (matplotlib, imported only when drawing)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ def render_chart(report: EvalReport, path: Path) -> None:
     """Draw the report's chart as a PNG.
 
     Left: per system, mean prompt tokens per answer (log x) against evidence recall (filled)
-    and accuracy when measured (hollow). Right: prompt tokens per question and system (log y),
-    with a red × above each bar whose context missed a gold page.
+    and accuracy when measured (hollow). Middle: prompt tokens per question and system (log
+    y), with a red × above each bar whose context missed a gold page. Right (when costs were
+    modelled): each system's dollars per answer as a share of the baseline's, uncached and
+    then cached at each grouping of questions per document, one line per pricing profile.
 
     Args:
         report: The evaluation's result.
@@ -34,11 +37,15 @@ def render_chart(report: EvalReport, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     colours = system_colours(report.systems)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5), dpi=130,
-                                      gridspec_kw={"width_ratios": [1, 1.35]})
+    costs = report.economics is not None and bool(report.economics.costs)
+    fig, axes = plt.subplots(1, 3 if costs else 2, figsize=(19 if costs else 13, 5.5), dpi=130,
+                             gridspec_kw={"width_ratios": [1, 1.35, 1] if costs else [1, 1.35]})
+    left, right = axes[0], axes[1]
     try:
         labels = _draw_tradeoff(left, report, colours)
         _draw_questions(right, report, colours)
+        if costs:
+            _draw_costs(axes[2], report, colours)
         fig.suptitle(f"{report.dataset}: {report.n:,} questions", fontsize=13)
         fig.tight_layout()
         _place_labels(fig, left, labels)
@@ -161,3 +168,41 @@ def _draw_questions(ax: Any, report: EvalReport, colours: dict[str, str]) -> Non
     handles = [Patch(color=colours[name], label=name) for name in names]
     ax.legend(handles=handles, fontsize=9, ncols=min(len(handles), 4), loc="upper center",
               bbox_to_anchor=(0.5, -0.12), frameon=False)
+
+
+PROFILE_STYLES = ("-", "--", ":", "-.")
+PROFILE_MARKERS = ("o", "s", "^", "D", "v")
+
+
+def _draw_costs(ax: Any, report: EvalReport, colours: dict[str, str]) -> None:
+    """Right panel: cost per answer as a share of the baseline's, by grouping and profile."""
+    from matplotlib.lines import Line2D
+
+    economics = report.economics
+    assert economics is not None
+    groupings = ["uncached", *economics.groupings]
+    names = [n for n in report.systems if n != BASELINE]
+    profiles = list(economics.profiles)
+    for p, profile in enumerate(profiles):
+        for name in names:
+            points = {c.grouping: (c.vs_baseline if c.grouping == "uncached"
+                                   else c.vs_cached_baseline)
+                      for c in economics.costs if c.profile == profile and c.system == name}
+            xs = [i for i, g in enumerate(groupings) if points.get(g) is not None]
+            ys = [points[groupings[i]] * 100 for i in xs]  # type: ignore[operator]
+            ax.plot(xs, ys, color=colours[name], ls=PROFILE_STYLES[p % len(PROFILE_STYLES)],
+                    marker=PROFILE_MARKERS[p % len(PROFILE_MARKERS)], ms=5, lw=1.4)
+    ax.set_xticks(range(len(groupings)))
+    ax.set_xticklabels(["uncached" if g == "uncached" else
+                        ("dataset" if g == "dataset" else f"{g}/doc") for g in groupings])
+    ax.set_xlim(-0.4, len(groupings) - 0.6)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("questions per document within one cache lifetime")
+    ax.set_ylabel("% of the baseline's $ per answer (cached from the 2nd point on)")
+    ax.set_title("Dollars per answer vs the whole-document baseline", fontsize=11)
+    ax.grid(True, axis="y", alpha=0.3)
+    handles = [Line2D([], [], color=colours[n], lw=2, label=n) for n in names]
+    handles += [Line2D([], [], color="#555555", ls=PROFILE_STYLES[i % len(PROFILE_STYLES)],
+                       marker=PROFILE_MARKERS[i % len(PROFILE_MARKERS)], label=profile)
+                for i, profile in enumerate(profiles)]
+    ax.legend(handles=handles, fontsize=8, loc="upper left")

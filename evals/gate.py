@@ -1,12 +1,13 @@
-"""The release gate: docthrift must cut prompt tokens without losing evidence or accuracy."""
+"""The release gate: docthrift must cut prompt tokens and dollars without losing evidence or
+accuracy."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from evals.models import GateResult, SystemSummary
+from evals.models import GateResult, ModelledCost, SystemSummary
 
 # Slack in comparisons, so a value exactly at a threshold passes despite float rounding.
 EPSILON = 1e-9
@@ -16,19 +17,23 @@ EPSILON = 1e-9
 class Thresholds:
     """What the gate requires; shares in [0, 1] (0.10 is 10 points of recall)."""
 
-    min_token_reduction: float = 0.9
+    min_token_reduction: float = 0.8
     max_recall_drop: float = 0.10
     max_accuracy_drop: float = 0.02
+    max_cost_ratio: float = 0.30
 
 
 def check_gate(systems: Mapping[str, SystemSummary], thresholds: Thresholds, *,
-               candidate: str = "docthrift", reference: str = "baseline") -> GateResult:
+               candidate: str = "docthrift", reference: str = "baseline",
+               costs: Sequence[ModelledCost] = ()) -> GateResult:
     """Compare the candidate with the reference system against ``thresholds``.
 
     Checks: token reduction (1 − candidate / reference mean prompt tokens) at least
     ``min_token_reduction``; evidence recall (all) drop at most ``max_recall_drop``;
     accuracy drop at most ``max_accuracy_drop``, skipped when either accuracy was not
-    measured. ``passed`` is True when every check that ran passed, and None when either
+    measured; the candidate's cost per answer over the cached reference's at most
+    ``max_cost_ratio`` under every pricing profile and grouping in ``costs`` (the worst
+    one counts). ``passed`` is True when every check that ran passed, and None when either
     system is missing.
     """
     if candidate not in systems or reference not in systems:
@@ -62,6 +67,8 @@ def check_gate(systems: Mapping[str, SystemSummary], thresholds: Thresholds, *,
         checks["accuracy_drop"] = {"value": None, "allowed_max": thresholds.max_accuracy_drop,
                                    "passed": None}
 
+    reasons.append(_cost_check(checks, costs, candidate, thresholds.max_cost_ratio))
+
     ran = [check["passed"] for check in checks.values() if check["passed"] is not None]
     return GateResult(passed=all(ran), reasons=reasons, checks=checks)
 
@@ -73,6 +80,24 @@ def _drop_check(checks: dict[str, Any], key: str, label: str, drop: float,
     checks[key] = {"value": drop, "allowed_max": allowed, "passed": ok}
     return (f"{label} {drop * 100:.1f} points {'≤' if ok else '>'} {allowed * 100:.1f} allowed: "
             f"{_word(ok)}")
+
+
+def _cost_check(checks: dict[str, Any], costs: Sequence[ModelledCost], candidate: str,
+                allowed: float) -> str:
+    """The worst cost ratio to the cached reference, over every profile and grouping."""
+    ratios = [c for c in costs if c.system == candidate and c.grouping != "uncached"
+              and c.vs_cached_baseline is not None]
+    if not ratios:
+        checks["cost_ratio"] = {"value": None, "allowed_max": allowed, "passed": None}
+        return "cost ratio: no modelled costs to compare; not checked"
+    worst = max(ratios, key=lambda c: c.vs_cached_baseline or 0.0)
+    value = worst.vs_cached_baseline or 0.0
+    ok = value <= allowed + EPSILON
+    checks["cost_ratio"] = {"value": value, "allowed_max": allowed, "passed": ok,
+                            "profile": worst.profile, "grouping": worst.grouping}
+    return (f"cost per answer vs the cached baseline {value:.1%} {'≤' if ok else '>'} "
+            f"{allowed:.1%} allowed (worst: {worst.profile}, {worst.grouping} questions per "
+            f"document): {_word(ok)}")
 
 
 def _word(ok: bool) -> str:

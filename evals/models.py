@@ -34,6 +34,11 @@ class SystemAnswer(Frozen):
     context_pages: list[int] = Field(description="Pages of the question's document in the context.")
     context_tokens: int
     prompt_tokens: int
+    cached_tokens: int = Field(0, description="Prompt tokens the endpoint read from its cache.")
+    stable_prefix_tokens: int = Field(
+        0, description="Leading prompt tokens shared by every question about the document.")
+    calls: int = Field(
+        1, description="Model calls the answer made; without a model, the prompts it would send.")
     completion_tokens: int
     total_tokens: int
     cost_usd: float | None
@@ -95,6 +100,46 @@ class IngestionCost(Frozen):
     break_even_questions: float | None
 
 
+class ModelledCost(Frozen):
+    """One system's modelled cost per answer under one pricing profile and grouping."""
+
+    profile: str
+    system: str
+    grouping: str = Field(description="'uncached', 'dataset' (the dataset's own questions per "
+                          "document) or a number of questions per document per cache lifetime.")
+    questions_per_document: float | None
+    written_tokens: float = Field(description="Mean prompt tokens written to the cache.")
+    read_tokens: float = Field(description="Mean prompt tokens read from the cache.")
+    fresh_tokens: float = Field(description="Mean prompt tokens billed as fresh input.")
+    input_usd: float
+    output_usd: float
+    usd: float = Field(description="Mean dollars per answer, input and output.")
+    usd_per_correct: float | None
+    vs_baseline: float | None = Field(description="usd ÷ the baseline's, uncached.")
+    vs_cached_baseline: float | None = Field(
+        description="usd ÷ the baseline's under the same profile and grouping.")
+
+
+class BreakEven(Frozen):
+    """When docthrift's ingestion is paid back, under one pricing profile."""
+
+    profile: str
+    ingestion_usd: float
+    questions_per_document: int | None = Field(
+        description="Fewest questions per document, within one cache lifetime, at which "
+        "ingestion plus docthrift's answers cost no more than the cached baseline's answers.")
+
+
+class Economics(Frozen):
+    """Dollars per answer under each provider's prompt caching (docs/metrics.md)."""
+
+    profiles: dict[str, dict[str, Any]]
+    groupings: list[str]
+    stable_prefix_share: dict[str, float]
+    costs: list[ModelledCost]
+    break_even: list[BreakEven]
+
+
 class EvalReport(Frozen):
     """The evaluation's result; ``report.json`` is its JSON form."""
 
@@ -106,4 +151,5 @@ class EvalReport(Frozen):
     paired: dict[str, PairedDifference]
     gate: GateResult
     ingestion: IngestionCost
+    economics: Economics | None = None
     questions: list[dict[str, Any]]

@@ -18,6 +18,7 @@ from typing import Any
 
 from evals.chart import render_chart
 from evals.models import EvalReport, PairedDifference, SystemSummary
+from evals.report_costs import cost_section
 
 BASELINE = "baseline"
 NOT_MEASURED = "not measured"
@@ -27,7 +28,7 @@ MAX_ID_CHARS = 28
 SYSTEM_KEYS = ("mean_prompt_tokens", "mean_total_tokens", "evidence_recall_all",
                "evidence_recall_any", "accuracy", "cost_usd", "tokens_per_correct", "truncated")
 REPORT_KEYS = ("dataset", "n", "model", "context_window", "systems", "paired", "gate",
-               "ingestion", "questions")
+               "ingestion", "economics", "questions")
 
 SYSTEM_COLUMNS = ("system", "mean prompt tokens", "mean total tokens", "tokens vs baseline",
                   "evidence recall (all)", "evidence recall (any)", "accuracy",
@@ -66,7 +67,8 @@ def render_markdown(report: EvalReport) -> str:
         report: The evaluation's result.
 
     Returns:
-        Header, gate verdict, systems, paired differences, ingestion cost, per question.
+        Header, gate verdict, systems, paired differences, ingestion cost, cost under prompt
+        caching, per question.
     """
     model = report.model or "none configured: correctness not measured"
     lines = [f"# Evaluation: {report.dataset}", "",
@@ -79,6 +81,7 @@ def render_markdown(report: EvalReport) -> str:
               "", "Tokens vs baseline: mean prompt tokens as a share of the baseline's.", ""]
     lines += _paired_section(report.paired)
     lines += _ingestion_section(report)
+    lines += cost_section(report)
     lines += _questions_section(report)
     return "\n".join(lines) + "\n"
 

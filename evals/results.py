@@ -6,12 +6,21 @@ Aggregates, paired differences and the gate are computed here with ``evals/stats
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from core.models import DocumentRecord
+from core.pricing import PricingProfile
+from evals.economics import (
+    DATASET,
+    break_even,
+    modelled_costs,
+    question_costs,
+    stable_share,
+)
 from evals.gate import Thresholds, check_gate
 from evals.models import (
+    Economics,
     EvalQuestion,
     EvalReport,
     IngestionCost,
@@ -38,7 +47,9 @@ _PAIRED: dict[str, Callable[[SystemAnswer], float | None]] = {
 def build_report(dataset: str, questions: list[EvalQuestion],
                  answers: dict[str, list[SystemAnswer]], *, model: str | None,
                  context_window: int, thresholds: Thresholds,
-                 records: list[DocumentRecord]) -> EvalReport:
+                 records: list[DocumentRecord],
+                 profiles: dict[str, PricingProfile] | None = None,
+                 groupings: Sequence[str] = (DATASET,)) -> EvalReport:
     """The report of one evaluation run.
 
     Args:
@@ -49,15 +60,43 @@ def build_report(dataset: str, questions: list[EvalQuestion],
         context_window: The baseline's default context window.
         thresholds: The gate's thresholds.
         records: The index records of the dataset's documents (for ingestion cost).
+        profiles: Pricing profiles for the costs under prompt caching (None: not modelled).
+        groupings: Questions per document within one cache lifetime, ``dataset`` or counts.
     """
     systems = {name: summarize(rows) for name, rows in answers.items()}
+    economics = _economics(questions, answers, profiles, groupings, records) if profiles else None
+    modelled = _modelled_rows(questions, answers, profiles, groupings[0]) if profiles else None
     return EvalReport(
         dataset=dataset, n=len(questions), model=model, context_window=context_window,
         systems=systems, paired=_paired(answers),
-        gate=check_gate(systems, thresholds, candidate=CANDIDATE, reference=REFERENCE),
-        ingestion=_ingestion(systems, records),
-        questions=[_question_row(q, answers, i) for i, q in enumerate(questions)],
+        gate=check_gate(systems, thresholds, candidate=CANDIDATE, reference=REFERENCE,
+                        costs=economics.costs if economics else ()),
+        ingestion=_ingestion(systems, records), economics=economics,
+        questions=[_question_row(q, answers, i, modelled) for i, q in enumerate(questions)],
     )
+
+
+def _economics(questions: list[EvalQuestion], answers: dict[str, list[SystemAnswer]],
+               profiles: dict[str, PricingProfile], groupings: Sequence[str],
+               records: list[DocumentRecord]) -> Economics:
+    return Economics(
+        profiles={name: profile.model_dump() for name, profile in profiles.items()},
+        groupings=list(groupings),
+        stable_prefix_share={name: stable_share(rows) for name, rows in answers.items()},
+        costs=modelled_costs(questions, answers, profiles, groupings),
+        break_even=break_even(questions, answers, profiles,
+                              {r.doc_id: r.enrichment_tokens for r in records}))
+
+
+def _modelled_rows(questions: list[EvalQuestion], answers: dict[str, list[SystemAnswer]],
+                   profiles: dict[str, PricingProfile] | None,
+                   grouping: str) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Per system and profile, each question's modelled cost under ``grouping``."""
+    return {name: {profile.name: [
+        {"grouping": grouping, "written_tokens": c.written, "read_tokens": c.read,
+         "fresh_tokens": c.fresh, "usd": c.usd}
+        for c in question_costs(questions, rows, profile, grouping)]
+        for profile in (profiles or {}).values()} for name, rows in answers.items()}
 
 
 def _paired(answers: dict[str, list[SystemAnswer]]) -> dict[str, PairedDifference]:
@@ -91,10 +130,14 @@ def _ingestion(systems: dict[str, SystemSummary], records: list[DocumentRecord])
                          saved_tokens_per_question=saved, break_even_questions=break_even)
 
 
-def _question_row(question: EvalQuestion, answers: dict[str, list[SystemAnswer]],
-                  index: int) -> dict[str, Any]:
-    return {
+def _question_row(question: EvalQuestion, answers: dict[str, list[SystemAnswer]], index: int,
+                  modelled: dict[str, dict[str, list[dict[str, Any]]]] | None) -> dict[str, Any]:
+    row: dict[str, Any] = {
         "id": question.id, "question": question.question, "doc_id": question.doc_id,
         "evidence_pages": question.evidence_pages, "gold_answer": question.answer,
         "systems": {name: rows[index].model_dump(mode="json") for name, rows in answers.items()},
     }
+    if modelled:
+        row["modelled"] = {name: {profile: costs[index] for profile, costs in by.items()}
+                           for name, by in modelled.items()}
+    return row

@@ -17,11 +17,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from answering.answering import QueryService, answer_question
+from answering.answering import QueryService, answer_with_prompt
 from core.errors import ConfigError
 from core.llm import LLM, Usage, cost_usd
 from core.models import DocumentRecord
-from core.prompting import metadata_header, prompt_tokens, render_context, render_messages
+from core.prompting import (
+    count_message_tokens,
+    metadata_header,
+    render_messages,
+    stable_prefix_tokens,
+)
 from evals.judge import judge_answer
 from evals.models import EvalQuestion, SystemAnswer
 from evals.naive_rag import naive_context
@@ -42,12 +47,13 @@ class SystemSpec:
 
 @dataclass(frozen=True)
 class Prompted:
-    """What a system would send: the context, the pages it holds, and its prompt tokens."""
+    """What a system would send: its messages, the pages they hold, and their tokens."""
 
-    context: str
+    messages: list[dict[str, str]]
     pages: list[int]
     context_tokens: int
     prompt_tokens: int
+    stable_tokens: int  # the leading tokens every question about the document shares
     truncated: bool = False
 
 
@@ -109,49 +115,54 @@ class Runner:
             answer, usage, route, prompted = self._docthrift(question)
         else:
             prompted = self._prompt(spec, question)
-            answer, usage = self._answer(question, prompted.context)
+            answer, usage = self._answer(prompted)
             route = [spec.kind]
         latency = (time.perf_counter() - started) * 1000
         return self._scored(spec, question, prompted, answer, usage, route, latency)
 
     def _prompt(self, spec: SystemSpec, question: EvalQuestion) -> Prompted:
         record = self.record(question.doc_id)
+        header = metadata_header([record])
         if spec.kind == "baseline":
             whole = self.service.whole(question.question, [record], window=spec.window)
-            return Prompted(whole.text, whole.pages.get(question.doc_id, []), whole.context_tokens,
-                            whole.prompt_tokens, whole.truncated)
+            return Prompted(render_messages(question.question, header, "", whole.reference),
+                            whole.pages.get(question.doc_id, []), whole.context_tokens,
+                            whole.prompt_tokens, whole.stable_tokens, whole.truncated)
         text, pages, tokens = naive_context(self.service.index, self.service.embedder,
                                             question.question, record, self.budget)
-        return Prompted(text, pages, tokens, prompt_tokens(question.question, [record], text))
+        messages = render_messages(question.question, header, text)
+        return Prompted(messages, pages, tokens, count_message_tokens(messages),
+                        stable_prefix_tokens(messages))
 
-    def _answer(self, question: EvalQuestion, context: str) -> tuple[str | None, Usage]:
+    def _answer(self, prompted: Prompted) -> tuple[str | None, Usage]:
         if self.llm is None:
             return None, Usage()
-        record = self.record(question.doc_id)
-        reply = self.llm.chat_text(render_messages(question.question, metadata_header([record]),
-                                                   context))
+        reply = self.llm.chat_text(prompted.messages)
         return reply.text, reply.usage
 
     def _docthrift(self, question: EvalQuestion) -> tuple[str | None, Usage, list[str], Prompted]:
-        result = answer_question(self.service, question.question, doc_id=question.doc_id,
-                                 budget=self.budget, retrieve_only=self.llm is None)
+        # The service's own budgets: the budget, or the card's when a card leads the prompt.
+        result, prompt = answer_with_prompt(self.service, question.question,
+                                            doc_id=question.doc_id,
+                                            retrieve_only=self.llm is None)
         pages = sorted({p for c in result.citations if c.doc_id == question.doc_id for p in c.pages})
-        context = render_context(result.citations)
-        record = self.record(question.doc_id)
-        counted = prompt_tokens(question.question, [record], context)
+        messages = prompt.messages if prompt else []
         usage = Usage(prompt_tokens=result.usage.prompt_tokens,
+                      cached_tokens=result.usage.cached_tokens,
                       completion_tokens=result.usage.completion_tokens,
                       calls=sum(1 for s in result.route if s.prompt_tokens))
         answer = result.answer if self.llm is not None else None
         return answer, usage, [s.step for s in result.route], Prompted(
-            context, pages, result.usage.context_tokens, counted)
+            messages, pages, result.usage.context_tokens,
+            count_message_tokens(messages) if messages else 0,
+            prompt.stable_tokens if prompt else 0)
 
     def _scored(self, spec: SystemSpec, question: EvalQuestion, prompted: Prompted,
                 answer: str | None, usage: Usage, route: list[str], latency: float) -> SystemAnswer:
         answered = self.llm is not None
         prompt = usage.prompt_tokens if answered else prompted.prompt_tokens
         completion = usage.completion_tokens if answered else 0
-        spent = usage if answered else Usage(prompt_tokens=prompt, calls=1)
+        spent = usage if answered else Usage(prompt_tokens=prompt, calls=1 if prompt else 0)
         judged, judge_tokens = None, 0
         if self.judge is not None and answer is not None:
             judged, judge_usage = judge_answer(self.judge, question.question, question.answer, answer)
@@ -159,7 +170,9 @@ class Runner:
         return SystemAnswer(
             system=spec.name, question_id=question.id, answer=answer, route=route,
             context_pages=prompted.pages, context_tokens=prompted.context_tokens,
-            prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion,
+            prompt_tokens=prompt, cached_tokens=spent.cached_tokens,
+            stable_prefix_tokens=prompted.stable_tokens, calls=spent.calls,
+            completion_tokens=completion, total_tokens=prompt + completion,
             cost_usd=cost_usd(spent, self.llm.model if self.llm else self.model,
                               self.service.prices),
             latency_ms=round(latency, 1), truncated=prompted.truncated,

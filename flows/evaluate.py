@@ -18,6 +18,7 @@ from core.errors import DatasetError
 from core.models import DocumentRecord, IngestSummary
 from core.settings import Settings, load_settings
 from evals.datasets import load_dataset, restrict
+from evals.economics import DATASET, parse_groupings
 from evals.gate import Thresholds
 from evals.models import EvalQuestion, EvalReport, SystemAnswer
 from evals.report import gate_line
@@ -102,8 +103,9 @@ def answer_questions(spec: SystemSpec, questions: list[EvalQuestion], settings: 
 @task(name="assemble-report", task_run_name="assemble-report", cache_policy=NO_CACHE)
 def assemble_report(dataset: Path, questions: list[EvalQuestion],
                     answers: dict[str, list[SystemAnswer]], records: list[DocumentRecord],
-                    settings: Settings) -> EvalReport:
-    """Aggregate, pair and gate."""
+                    settings: Settings, groupings: list[str]) -> EvalReport:
+    """Aggregate, pair, model the costs under prompt caching, and gate."""
+    from core.pricing import pricing_profiles
     from evals.results import build_report
 
     return build_report(
@@ -112,7 +114,9 @@ def assemble_report(dataset: Path, questions: list[EvalQuestion],
         context_window=settings.context_window_tokens, records=records,
         thresholds=Thresholds(min_token_reduction=settings.gate_min_token_reduction,
                               max_recall_drop=settings.gate_max_recall_drop,
-                              max_accuracy_drop=settings.gate_max_accuracy_drop))
+                              max_accuracy_drop=settings.gate_max_accuracy_drop,
+                              max_cost_ratio=settings.gate_max_cost_ratio),
+        profiles=pricing_profiles(settings.custom_pricing), groupings=groupings)
 
 
 @task(name="write-report", task_run_name="write-report", cache_policy=NO_CACHE)
@@ -156,7 +160,8 @@ def _run_name() -> str:
 @flow(name="evaluate-release", flow_run_name=_run_name)
 def evaluate_release(dataset: str, docs: str | None = None, systems: str = DEFAULT_SYSTEMS,
                      out: str | None = None, overrides: dict[str, Any] | None = None,
-                     judge: bool = False, doc_ids: list[str] | None = None) -> EvalReport:
+                     judge: bool = False, doc_ids: list[str] | None = None,
+                     questions_per_document: str = DATASET) -> EvalReport:
     """Compare docthrift with the whole-document baseline (and naive RAG) on a dataset.
 
     The run ends Completed when the release gate passes or could not be evaluated, and Failed
@@ -177,9 +182,12 @@ def evaluate_release(dataset: str, docs: str | None = None, systems: str = DEFAU
             them again the same way.
         judge: Also grade answers with the LLM judge (its tokens are counted apart).
         doc_ids: Only the questions about these documents.
+        questions_per_document: Groupings of questions per document within one cache
+            lifetime for the modelled costs: ``dataset`` (its own) and/or counts, "1,10,50".
     """
     settings = load_settings(**(overrides or {}))
     specs = parse_systems(systems, settings.context_window_tokens)
+    groupings = parse_groupings(questions_per_document)
     source = Path(docs) if docs else settings.source_dir
     questions = load_questions(Path(dataset), doc_ids)
     pdfs = locate_documents(questions, source)
@@ -189,7 +197,7 @@ def evaluate_release(dataset: str, docs: str | None = None, systems: str = DEFAU
     if any(spec.kind == "naive-rag" for spec in specs):
         build_naive_store(records, pdfs, settings)
     answers = {spec.name: answer_questions(spec, questions, settings, judge) for spec in specs}
-    report = assemble_report(Path(dataset), questions, answers, records, settings)
+    report = assemble_report(Path(dataset), questions, answers, records, settings, groupings)
     write_outputs(report, Path(out) if out else settings.reports_dir / Path(dataset).stem)
     verdict = gate_line(report)
     get_run_logger().log(logging.WARNING if report.gate.passed is False else logging.INFO,

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from core.errors import DocumentNotFoundError, RetrievalError
@@ -30,8 +31,10 @@ from indexes.selection import build_pieces, choose, limits
 from indexes.sparse import query_vector
 from indexes.statements import statement_chunks, statements_for
 
-__all__ = ["Fusion", "Hit", "RetrievalOptions", "build_pieces", "retrieve", "search_chunks",
-           "select_positions"]
+__all__ = ["WHOLE_ROUTE", "Fusion", "Hit", "RetrievalOptions", "build_pieces", "retrieve",
+           "search_chunks", "select_positions"]
+
+WHOLE_ROUTE = "; whole document"  # ends the route of a context that is the documents whole
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class RetrievalOptions:
     floor_share: float = 0.6
     cap_share: float = 1.5
     scoped_idf: bool = True
+    # Across several documents: the share of the budget given out as per-document quotas
+    # (indexes/budget_split.py); 1.0 measured best on the comparison set (docs/retrieval.md).
+    split_share: float = 1.0
 
     @property
     def cap(self) -> int:
@@ -63,26 +69,32 @@ class RetrievalOptions:
 
 def search_chunks(index: Index, embedder: Embedder, question: str, versions: dict[str, str],
                   options: RetrievalOptions) -> list[Hit]:
-    """Fused dense + sparse search over the current versions of the given documents."""
-    return index.search(embedder.embed_query(question), query_vector(expand_query(question)),
+    """Fused dense + sparse search over the current versions of the given documents, best
+    first; equal scores (frequent with rank fusion) in document order, so the same question
+    selects the same context in every process, and a document card stays byte-identical for
+    a provider's prompt cache."""
+    hits = index.search(embedder.embed_query(question), query_vector(expand_query(question)),
                         list(versions.values()), prefetch=options.prefetch,
                         limit=options.candidates, fusion=options.fusion,
                         scoped_idf=options.scoped_idf)
+    return sorted(hits, key=lambda h: (-h.score, h.doc_id, h.position))
 
 
 def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
                      options: RetrievalOptions,
-                     seed: dict[str, list[int]] | None = None) -> dict[str, dict[int, float]]:
+                     seed: dict[str, list[int]] | None = None,
+                     held: Mapping[str, Collection[int]] | None = None) -> dict[str, dict[int, float]]:
     """Chunks to send, per document, with the best score that brought each in.
 
     ``seed`` chunks (the statements a metric question needs) go first, within
     ``statement_share`` of the budget; then the hits, best first (:func:`indexes.selection.choose`).
+    ``held`` chunks are already in the prompt (the document card holds them): never chosen again.
     """
     bounds = limits(options.budget, floor_share=options.floor_share, cap_share=options.cap_share)
     return choose(hits, catalog, bounds, seed=seed,
                   seed_tokens=int(options.budget * options.statement_share),
                   small_section_tokens=options.small_section_tokens,
-                  neighbours=options.neighbours)
+                  neighbours=options.neighbours, held=held)
 
 
 def quoted_hits(question: str, hits: list[Hit], catalog: dict[str, list[StoredChunk]]) -> list[Hit]:
@@ -116,7 +128,7 @@ def _whole_documents(index: Index, question: str, doc_ids: list[str], versions: 
             kind="text", text=text, tokens=count_tokens(text), position=0, score=1.0))
     if not pieces or sum(p.tokens for p in pieces) > options.budget:
         return None
-    return RetrievedContext(question=question, doc_ids=doc_ids, route=f"{reason}; whole document",
+    return RetrievedContext(question=question, doc_ids=doc_ids, route=f"{reason}{WHOLE_ROUTE}",
                             budget=options.budget, pieces=pieces)
 
 
@@ -134,11 +146,14 @@ def _statement_seed(question: str, hits: list[Hit], catalog: dict[str, list[Stor
 
 def retrieve(index: Index, embedder: Embedder, question: str, *, doc_id: str | None = None,
              options: RetrievalOptions = RetrievalOptions(),
-             records: list[DocumentRecord] | None = None) -> RetrievedContext:
+             records: list[DocumentRecord] | None = None,
+             held: Mapping[str, Collection[int]] | None = None) -> RetrievedContext:
     """Select context for ``question``: about ``options.budget`` tokens, at most ``options.cap``.
 
     Call it inside ``index.reading()`` when ``records`` were read before (so their versions
-    stay readable); without ``records`` it reads them and holds that itself.
+    stay readable); without ``records`` it reads them and holds that itself. ``held``: chunk
+    positions per document that the prompt already carries (the document card): retrieval
+    skips them and spends the budget on the rest.
 
     Raises:
         DocumentNotFoundError: the named document is not indexed.
@@ -146,11 +161,12 @@ def retrieve(index: Index, embedder: Embedder, question: str, *, doc_id: str | N
     """
     with index.reading():
         return _retrieve(index, embedder, question, doc_id, options,
-                         records if records is not None else index.list_documents())
+                         records if records is not None else index.list_documents(), held)
 
 
 def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | None,
-              options: RetrievalOptions, records: list[DocumentRecord]) -> RetrievedContext:
+              options: RetrievalOptions, records: list[DocumentRecord],
+              held: Mapping[str, Collection[int]] | None) -> RetrievedContext:
     by_id = {r.doc_id: r for r in records}
     if doc_id is not None:
         if doc_id not in by_id:
@@ -170,7 +186,7 @@ def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | Non
     catalog = {d: document_chunks(index, d, versions[d]) for d in {h.doc_id for h in hits}}
     hits = quoted_hits(question, hits, catalog)
     seed = _statement_seed(question, hits, catalog, by_id)
-    chosen = select_positions(hits, catalog, options, seed)
+    chosen = select_positions(hits, catalog, options, seed, held)
     pieces = build_pieces(chosen, catalog, doc_ids)
     return RetrievedContext(question=question, doc_ids=doc_ids, route=reason,
                             budget=options.budget, pieces=pieces)

@@ -7,6 +7,10 @@ document's metadata; when nothing matches it leaves the whole index in scope.
 A question about what is expected of a year ("guidance for FY2023", "expected to accelerate
 in FY2023") is answered by the reports published before it: a company gives its outlook for
 a year in its results for the year before. Such questions also reach the prior year's filings.
+
+A question is routed part by part (numbered items, sentences that name a company): one that
+names two companies, or one company's filings of two periods, reaches all of them, with one
+:class:`Subject` per set of documents named apart, which retrieval splits its budget across.
 """
 
 from __future__ import annotations
@@ -26,14 +30,16 @@ _GENERIC_WORDS = frozenset(
 _YEAR = re.compile(r"\b(?:fy|fiscal(?:\s+year)?)?\s*'?((?:19|20)\d{2}|\d{2})\b", re.I)
 _FY_SHORT = re.compile(r"\bfy\s?'?(\d{2}|\d{4})\b", re.I)
 _FULL_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+# A year and its quarter written together: "FY2023Q1", "2023Q1", "2023 Q1".
+_YEAR_QUARTER = re.compile(r"(?<![A-Za-z0-9])(?:fy)?((?:19|20)\d{2})\s?q([1-4])\b", re.I)
 _QUARTER = re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth)\s+quarter)\b", re.I)
 _FORWARD = re.compile(
     r"\b(expect\w*|guidance|outlook|forecast\w*|projected|projections?|anticipat\w*)\b", re.I
 )
 _TYPE_WORDS = {
-    "10-K": re.compile(r"\b10-?k\b|annual report", re.I),
-    "10-Q": re.compile(r"\b10-?q\b|quarterly report", re.I),
-    "8-K": re.compile(r"\b8-?k\b", re.I),
+    "10-K": re.compile(r"\b10-?ks?\b|annual reports?", re.I),
+    "10-Q": re.compile(r"\b10-?qs?\b|quarterly reports?", re.I),
+    "8-K": re.compile(r"\b8-?ks?\b", re.I),
     "earnings": re.compile(r"earnings (release|report|call)|press release", re.I),
 }
 
@@ -80,6 +86,7 @@ def _mentions(plain: str, alias: str) -> bool:
 def years_in(question: str) -> set[int]:
     """Fiscal years a question names: 2022, FY2022, FY22, FY 2022."""
     years = {int(y) for y in _FULL_YEAR.findall(question)}
+    years |= {int(y) for y, _ in _YEAR_QUARTER.findall(question)}
     for short in _FY_SHORT.findall(question):
         years.add(int(short) if len(short) == 4 else 2000 + int(short))
     return years
@@ -97,13 +104,27 @@ def quarter_in(question: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """One thing a question asks about: the part of its text and the documents it names."""
+
+    text: str
+    doc_ids: list[str]
+
+
+@dataclass(frozen=True)
 class Route:
-    """The documents a question was routed to and why."""
+    """The documents a question was routed to and why.
+
+    ``subjects`` holds one entry per set of documents the question names apart (two
+    companies, or one company's filings asked about in two sentences with different periods);
+    several subjects are what makes retrieval split its budget across documents.
+    """
 
     doc_ids: list[str] | None  # None: the whole index
     reason: str
     company: str | None = None
     years: list[int] = field(default_factory=list)
+    subjects: list[Subject] = field(default_factory=list)
 
 
 def _types_named(question: str) -> list[str]:
@@ -132,12 +153,16 @@ def _in_period(records: list[DocumentRecord], question: str,
     return chosen
 
 
-def route_question(question: str, records: list[DocumentRecord]) -> Route:
-    """Pick the documents a question is about, from their metadata records."""
-    by_company: list[DocumentRecord] = []
-    company = None
-    best = 0
-    plain = _plain(question)
+# A question is cut where a numbered item starts ("(2)", "2)") and at sentence ends.
+_ITEM = re.compile(r"\s*(?<![\w(])\(?\d{1,2}\)\s+")
+_SENTENCE = re.compile(r"(?<=[.?!;])\s+")
+
+
+def _company_hits(plain: str, question: str,
+                  records: list[DocumentRecord]) -> dict[str, tuple[int, list[DocumentRecord]]]:
+    """Each company the text names, keyed by the longest alias found (so the records of one
+    company whose name is written two ways stay together), with its length and records."""
+    found: dict[str, tuple[int, list[DocumentRecord]]] = {}
     for record in records:
         meta = record.metadata
         if not meta.company:
@@ -145,19 +170,90 @@ def route_question(question: str, records: list[DocumentRecord]) -> Route:
         hits = [a for a in company_aliases(meta.company) if _mentions(plain, a)]
         if meta.ticker and _mentions_ticker(question, meta.ticker):
             hits.append(meta.ticker)
-        strength = max((len(a) for a in hits), default=0)
-        if strength > best:
-            by_company, best, company = [record], strength, meta.company
-        elif strength and strength == best:
-            by_company.append(record)
-    if not by_company:
-        return Route(None, "no company named: searching every document")
+        if hits:
+            alias = max(sorted(hits), key=len)
+            found.setdefault(alias.lower(), (len(alias), []))[1].append(record)
+    return found
+
+
+def _companies(text: str, records: list[DocumentRecord]) -> dict[str, list[DocumentRecord]]:
+    """The companies a text names. The strongest match always counts; another company counts
+    too when its match is at least three characters long (so two-letter initials never add
+    one), since a comparison names several ("Boeing or 3M", "JnJ and Pfizer")."""
+    found = _company_hits(_plain(text), text, records)
+    if not found:
+        return {}
+    best = max(strength for strength, _ in found.values())
+    return {c: rs for c, (strength, rs) in found.items() if strength == best or strength >= 3}
+
+
+def _names_a_period_or_type(text: str) -> bool:
+    return bool(years_in(text) or _types_named(text))
+
+
+def _narrow(question: str, owned: list[DocumentRecord]) -> list[DocumentRecord]:
+    """One company's documents narrowed by the period and filing type the question names,
+    and for a question about what is expected of a year, the prior year's filings too."""
     years = sorted(years_in(question))
-    chosen = _in_period(by_company, question, max(years) if years else None)
+    chosen = _in_period(owned, question, max(years) if years else None)
     if years and _FORWARD.search(question):  # the outlook for a year is published the year before
         wanted = _types_named(question)
-        earlier = [r for r in _in_period(by_company, question, max(years) - 1)
+        earlier = [r for r in _in_period(owned, question, max(years) - 1)
                    if not wanted or r.metadata.doc_type in wanted]
         chosen = chosen + [r for r in earlier if r not in chosen]
-    doc_ids = sorted(r.doc_id for r in chosen)
-    return Route(doc_ids, f"named {company}" + (f", {years}" if years else ""), company, years)
+    return chosen
+
+
+def question_parts(question: str, records: list[DocumentRecord]) -> list[str]:
+    """The question cut into the parts that are routed apart.
+
+    A part starts at a numbered item that names a company, a period or a filing type, and
+    at a sentence that names a company when the part before names one too; anything else
+    joins the part before, and what comes before the first company joins the first part
+    that names one.
+    """
+    parts: list[str] = []
+    for n, item in enumerate(i for i in _ITEM.split(question) if i and i.strip()):
+        for k, sentence in enumerate(s for s in _SENTENCE.split(item) if s.strip()):
+            names = bool(_companies(sentence, records))
+            new_item = n > 0 and k == 0 and (names or _names_a_period_or_type(sentence))
+            if parts and (new_item or (names and _companies(parts[-1], records))):
+                parts.append(sentence)
+            elif parts:
+                parts[-1] = f"{parts[-1]} {sentence}"
+            else:
+                parts.append(sentence)
+    while len(parts) > 1 and not _companies(parts[0], records):
+        parts[:2] = [f"{parts[0]} {parts[1]}"]
+    return parts
+
+
+def route_question(question: str, records: list[DocumentRecord]) -> Route:
+    """Pick the documents a question is about, from their metadata records.
+
+    Each part of the question (see :func:`question_parts`) names its companies (or asks
+    about those of the part before); each company's documents are narrowed by the period and
+    type that part names (the latest
+    year named, since a filing reports the year before too). The question is routed to the
+    union, with one subject per distinct set of documents.
+    """
+    subjects: dict[tuple[str, ...], list[str]] = {}
+    companies: list[str] = []
+    named: dict[str, list[DocumentRecord]] = {}
+    for part in question_parts(question, records):
+        # A part that names no company asks about the one before ("(2) And in FY2021?").
+        named = _companies(part, records) or named
+        for owned in named.values():
+            ids = tuple(sorted(r.doc_id for r in _narrow(part, owned)))
+            subjects.setdefault(ids, []).append(part)
+            company = owned[0].metadata.company or ""
+            companies += [company] if company not in companies else []
+    if not subjects:
+        return Route(None, "no company named: searching every document")
+    doc_ids = sorted({d for ids in subjects for d in ids})
+    years = sorted(years_in(question))
+    names = " and ".join(companies)
+    return Route(doc_ids, f"named {names}" + (f", {years}" if years else ""),
+                 companies[0] if len(companies) == 1 else names, years,
+                 [Subject(" ".join(dict.fromkeys(texts)), list(ids))
+                  for ids, texts in subjects.items()])

@@ -19,6 +19,7 @@ more than the cap.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from core.models import ContextPiece
@@ -80,7 +81,8 @@ def group_of(chunks: list[StoredChunk], position: int, small_section_tokens: int
 
 def choose(hits: list[Hit], catalog: dict[str, list[StoredChunk]], bounds: Limits, *,
            seed: dict[str, list[int]] | None = None, seed_tokens: int = 0,
-           small_section_tokens: int = 600, neighbours: int = 0) -> dict[str, dict[int, float]]:
+           small_section_tokens: int = 600, neighbours: int = 0,
+           held: Mapping[str, Collection[int]] | None = None) -> dict[str, dict[int, float]]:
     """Chunks to send, per document, with the best score that brought each in.
 
     Args:
@@ -91,11 +93,15 @@ def choose(hits: list[Hit], catalog: dict[str, list[StoredChunk]], bounds: Limit
         seed_tokens: ... within this many tokens.
         small_section_tokens: A text hit brings its whole section when it is this small.
         neighbours: Otherwise, this many chunks on each side of the hit in its section.
+        held: Chunks already in the prompt (the document card holds them): never chosen.
     """
     chosen: dict[str, dict[int, float]] = defaultdict(dict)
+    skip = held or {}
     used = 0
     for doc_id, positions in (seed or {}).items():
         for p in positions:
+            if p in skip.get(doc_id, ()):
+                continue
             cost = catalog[doc_id][p].tokens
             if used + cost <= seed_tokens:
                 chosen[doc_id][p] = 1.0
@@ -105,12 +111,14 @@ def choose(hits: list[Hit], catalog: dict[str, list[StoredChunk]], bounds: Limit
         if used >= bounds.floor and not strong:
             break  # hits come best first: no strong one follows a weak one
         chunks = catalog[hit.doc_id]
-        if hit.position >= len(chunks) or hit.position in chosen[hit.doc_id]:
+        held_here = skip.get(hit.doc_id, ())
+        if hit.position >= len(chunks) or hit.position in chosen[hit.doc_id] \
+                or hit.position in held_here:
             continue
         limit = bounds.cap if strong else bounds.floor
         group = group_of(chunks, hit.position, small_section_tokens, neighbours)
         for candidate in (group, [hit.position]):
-            new = [p for p in candidate if p not in chosen[hit.doc_id]]
+            new = [p for p in candidate if p not in chosen[hit.doc_id] and p not in held_here]
             cost = sum(chunks[p].tokens for p in new)
             if used + cost <= limit:
                 for p in new:

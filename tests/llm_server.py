@@ -3,17 +3,24 @@
 It speaks ``POST /v1/chat/completions`` with real HTTP, so the real ``openai`` client, its
 retries and its ``usage`` parsing run. Tests queue failures (429, 500, malformed replies) and
 set a responder that turns the request into reply text.
+
+``usage.prompt_tokens_details.cached_tokens`` is ``cached_tokens`` as a test sets it, or, with
+``prefix_cache`` on, what OpenAI's automatic prompt caching would report: the longest prefix
+the prompt shares with an earlier request, in tokens, counted from 1,024 in steps of 128.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from core.tokens import count_tokens
+from core.cache_costs import cacheable
+from core.pricing import OPENAI
+from core.tokens import encoding
 
 Responder = Callable[[dict[str, Any]], str]
 
@@ -31,7 +38,10 @@ class FakeLLM:
         self.responder: Responder = _default_responder
         self.failures: list[str] = []  # "429", "500", "malformed", "empty", "badjson"
         self.requests: list[dict[str, Any]] = []
+        self.usages: list[dict[str, Any]] = []  # the usage of every completion sent
         self.cached_tokens = 0
+        self.prefix_cache = False
+        self._seen: list[list[int]] = []  # the prompts' tokens, for prefix_cache
         self.lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -54,7 +64,20 @@ class FakeLLM:
             self.responder = _default_responder
             self.failures.clear()
             self.requests.clear()
+            self.usages.clear()
             self.cached_tokens = 0
+            self.prefix_cache = False
+            self._seen.clear()
+
+    def _cached(self, tokens: list[int]) -> int:
+        """Cached prompt tokens of a prompt, as the test set them or as OpenAI counts them."""
+        with self.lock:
+            if not self.prefix_cache:
+                return self.cached_tokens
+            shared = max((len(os.path.commonprefix([tokens, seen])) for seen in self._seen),
+                         default=0)
+            self._seen.append(tokens)
+        return cacheable(shared, OPENAI)
 
     def reply(self, request: dict[str, Any]) -> tuple[int, dict[str, Any] | str]:
         with self.lock:
@@ -66,11 +89,18 @@ class FakeLLM:
             return 500, {"error": {"message": "internal error", "type": "server_error"}}
         if failure == "malformed":
             return 200, "{not json"
-        prompt = sum(count_tokens(m.get("content") or "") + 4 for m in request["messages"])
+        tokens = _prompt_tokens(request["messages"])
+        prompt = len(tokens)
+        cached = self._cached(tokens)
         text = "" if failure == "empty" else self.responder(request)
         if failure == "badjson":
             text = "this is not the JSON you asked for"
-        completion = count_tokens(text)
+        completion = len(encoding().encode_ordinary(text))
+        usage = {"prompt_tokens": prompt, "completion_tokens": completion,
+                 "total_tokens": prompt + completion,
+                 "prompt_tokens_details": {"cached_tokens": cached}}
+        with self.lock:
+            self.usages.append(usage)
         return 200, {
             "id": f"chatcmpl-{len(self.requests)}",
             "object": "chat.completion",
@@ -78,10 +108,17 @@ class FakeLLM:
             "model": request.get("model", "test-model"),
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": text}}],
-            "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                      "total_tokens": prompt + completion,
-                      "prompt_tokens_details": {"cached_tokens": self.cached_tokens}},
+            "usage": usage,
         }
+
+
+def _prompt_tokens(messages: list[dict[str, Any]]) -> list[int]:
+    """The prompt as token ids: per message four framing tokens (its role's), then its text."""
+    tokens: list[int] = []
+    for message in messages:
+        tokens += [-sum(map(ord, message.get("role") or ""))] * 4
+        tokens += encoding().encode_ordinary(message.get("content") or "")
+    return tokens
 
 
 def _handler(state: FakeLLM) -> type[BaseHTTPRequestHandler]:

@@ -10,13 +10,21 @@ import pytest
 
 from answering.answering import QueryService, answer_question
 from answering.extractive import EXTRACTIVE_LABEL
+from answering.scope import retrieve_context
 from core.llm import LLM
 from core.prompting import NOT_IN_CONTEXT
 from core.tokens import count_tokens
 from flows.ingest import ingest_documents
 from indexes import store
 from indexes.catalog import StoredChunk, document_chunks
-from indexes.retrieval import Hit, RetrievalOptions, build_pieces, retrieve, select_positions
+from indexes.retrieval import (
+    Hit,
+    RetrievalOptions,
+    build_pieces,
+    retrieve,
+    search_chunks,
+    select_positions,
+)
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +117,67 @@ def test_budget_stops_and_covered_tables_are_dropped() -> None:
     assert len(pieces) == 1 and pieces[0].pages == [5, 6] and pieces[0].position == 8
 
 
+def test_equal_scores_come_in_document_order(service) -> None:  # type: ignore[no-untyped-def]
+    # Rank fusion gives hits the same score (a dense-only and a sparse-only hit at the same
+    # rank); their order must not depend on the engine's, so a context (and a document card)
+    # is the same in every process.
+    versions = {r.doc_id: r.current_version for r in service.records()}
+    hits = search_chunks(service.index, service.embedder, "revenue operating income cash",
+                         versions, RetrievalOptions(prefetch=8, candidates=16))
+    assert len({h.score for h in hits}) < len(hits), "expected tied scores to order"
+    assert hits == sorted(hits, key=lambda h: (-h.score, h.doc_id, h.position))
+
+
+def test_held_chunks_are_never_chosen_again() -> None:
+    options = RetrievalOptions(budget=2000, small_section_tokens=350, neighbours=1)
+    held = {"d": {1, 10}}
+    chosen = select_positions([Hit("d", 1, 0.9), Hit("d", 10, 0.8), Hit("d", 5, 0.7)], CATALOG,
+                              options, seed={"d": [10, 11]}, held=held)
+    # Held hits (1, 10) and the held seed chunk (10) are skipped; the rest as without it.
+    assert sorted(chosen["d"]) == [4, 5, 6, 11]
+    chosen = select_positions([Hit("d", 4, 0.9)], CATALOG, options, held={"d": {3, 5}})
+    assert sorted(chosen["d"]) == [4]  # its neighbours are held
+
+
+def test_document_card_leads_the_prompt_and_is_not_sent_again(service, llm_server) -> None:  # type: ignore[no-untyped-def]
+    llm_server.responder = lambda request: "12.5% (p. 9)."
+    svc = _with_llm(service, llm_server, card_tokens=3000, card_outline_tokens=200)
+    doc = "northwind_2024_10K"
+    record = next(r for r in svc.records() if r.doc_id == doc)
+    card = svc.card([record], 1500)
+    assert card is not None and card.pieces, "the sample 10-K's statements belong in its card"
+    assert card.text.startswith("Document card:\nOutline (section: pages):\n")
+    assert "Primary financial statements and key passages:" in card.text
+    answer = answer_question(svc, "What was Northwind's operating margin in FY2024?", doc_id=doc,
+                             budget=1500)
+    first = llm_server.requests[-1]["messages"]
+    assert first[1]["content"].endswith(card.text) and "Excerpts:" not in first[1]["content"]
+    for piece in card.pieces:  # retrieval skips what the card holds
+        assert piece.text not in first[2]["content"]
+    cited = {p for c in answer.citations for p in c.pages}
+    assert card.pages[doc] <= cited
+    assert answer.route[0].context_tokens >= card.tokens + 1
+    # Another question about the same document shares the stable prefix exactly.
+    answer_question(svc, "Who was Northwind's largest customer in fiscal 2024?", doc_id=doc,
+                    budget=1500)
+    assert llm_server.requests[-1]["messages"][:2] == first[:2]
+    # Without an explicit budget the excerpts after a card get the card's budget.
+    lean = answer_question(replace(svc, card_budget=400), "Northwind research and development?",
+                           doc_id=doc)
+    assert 0 < lean.route[0].context_tokens - card.tokens <= 400
+    # No card for a document that fits the budget whole, nor when turned off, nor when the
+    # card and the excerpts would not be smaller than the document (5,400 tokens): the
+    # question gets plain retrieval at the budget, never a prompt dearer than the whole text.
+    assert svc.card([record], 100_000) is None
+    big = replace(svc, card_tokens=8000, card_topic_tokens=700, card_budget=1200)
+    assert big.card([record], 4000, 1200) is None
+    plain = answer_question(big, "Who was Northwind's largest customer in fiscal 2024?",
+                            doc_id=doc)
+    assert "Document card:" not in llm_server.requests[-1]["messages"][1]["content"]
+    assert plain.usage.prompt_tokens < plain.baseline_tokens
+    assert replace(svc, card_tokens=0, card_outline_tokens=0).card([record], 1500) is None
+
+
 def test_tables_are_cited_whole(service) -> None:  # type: ignore[no-untyped-def]
     answer = answer_question(service, "Northwind consolidated balance sheet total assets 2024",
                              doc_id="northwind_2024_10K", budget=600, retrieve_only=True)
@@ -163,7 +232,10 @@ def test_llm_answer_usage_and_cost(service, llm_server) -> None:  # type: ignore
     assert [s.step for s in answer.route] == ["retrieval"]
     assert len(llm_server.requests) == 3
     prompt = llm_server.requests[-1]["messages"]
-    assert prompt[1]["content"].index("Excerpts:") < prompt[1]["content"].index("Question:")
+    # Instructions, then the documents' header (the stable prefix), then excerpts and question.
+    assert [m["role"] for m in prompt] == ["system", "user", "user"]
+    assert prompt[1]["content"].startswith("Documents:\ndocument: northwind_2024_10K")
+    assert prompt[2]["content"].index("Excerpts:") < prompt[2]["content"].index("Question:")
     step = answer.route[0]
     assert answer.usage.prompt_tokens == step.prompt_tokens > step.context_tokens > 0
     assert answer.usage.total_tokens == answer.usage.prompt_tokens + answer.usage.completion_tokens
@@ -198,3 +270,104 @@ def test_malformed_reply_twice_is_an_answer_error(service, llm_server) -> None: 
     llm_server.failures = ["malformed", "malformed"]
     with pytest.raises(AnswerError):
         answer_question(_with_llm(service, llm_server), "Northwind revenue?")
+
+
+def test_several_documents_restrict_routing(service) -> None:  # type: ignore[no-untyped-def]
+    from core.errors import RetrievalError
+
+    pair = ["northwind_2024_10K", "contoso_2024Q4_earnings"]
+    named = answer_question(service, "Contoso revenue Q4 2024?", doc_ids=pair, retrieve_only=True)
+    assert {c.doc_id for c in named.citations} == {"contoso_2024Q4_earnings"}
+    # A question that does not narrow the caller's documents splits the budget across them.
+    unnamed = answer_question(service, "How many employees?", doc_ids=pair, retrieve_only=True)
+    assert {c.doc_id for c in unnamed.citations} == set(pair)
+    # The 10-Q is outside the scope even though the question names its quarter.
+    outside = answer_question(service, "Northwind revenue in Q1 2025?", doc_ids=pair,
+                              retrieve_only=True)
+    assert {c.doc_id for c in outside.citations} == {"northwind_2024_10K"}
+    with pytest.raises(RetrievalError, match="nope: no such document"):
+        answer_question(service, "revenue?", doc_ids=[*pair, "nope"])
+    with pytest.raises(RetrievalError, match="not both"):
+        answer_question(service, "revenue?", doc_id=pair[0], doc_ids=pair)
+    with pytest.raises(RetrievalError, match="empty"):
+        answer_question(service, "revenue?", doc_ids=[])
+
+
+def test_history_goes_before_the_question_most_recent_first_kept(service, llm_server) -> None:  # type: ignore[no-untyped-def]
+    from core.prompting import HISTORY_MESSAGES, HISTORY_TOKENS
+
+    llm_server.responder = lambda request: "$1,284 million."
+    turns = [{"role": "user" if i % 2 == 0 else "assistant", "content": f"turn {i}"}
+             for i in range(HISTORY_MESSAGES + 4)]
+    answer_question(_with_llm(service, llm_server), "Northwind net revenue FY2024?",
+                    history=[{"role": "system", "content": "ignored"}, *turns])
+    sent = llm_server.requests[-1]["messages"]
+    assert [m["content"] for m in sent[1:-1]] == [t["content"] for t in turns[-HISTORY_MESSAGES:]]
+    assert sent[0]["role"] == "system" and "ignored" not in sent[0]["content"]
+    assert sent[-1]["content"].endswith("Question: Northwind net revenue FY2024?\nAnswer:")
+    # A long turn stops the history there: only what comes after it is kept.
+    long_turn = {"role": "assistant", "content": "revenue " * HISTORY_TOKENS}
+    answer_question(_with_llm(service, llm_server), "Northwind net revenue FY2024?",
+                    history=[turns[0], long_turn, turns[1]])
+    assert [m["content"] for m in llm_server.requests[-1]["messages"][1:-1]] == ["turn 1"]
+
+
+COMPARISON = ("Answer both. (1) What was Northwind Robotics' net revenue in FY2024? "
+              "(2) What was Contoso's revenue in Q4 2024?")
+
+
+def test_a_question_naming_two_documents_splits_the_budget(service) -> None:  # type: ignore[no-untyped-def]
+    from answering.answering import baseline_tokens
+    from indexes.budget_split import quota_for
+
+    pair = ["northwind_2024_10K", "contoso_2024Q4_earnings"]
+    budget = 1200
+    answer = answer_question(service, COMPARISON, budget=budget, retrieve_only=True)
+    assert 0 < answer.usage.context_tokens <= replace(service.options, budget=budget).cap
+    # Citations per document: both documents, each with pages and tokens, in naming order.
+    shares = {d.doc_id: d for d in answer.documents}
+    assert set(shares) == set(pair)
+    assert all(d.pages and d.context_tokens > 0 for d in shares.values())
+    assert sum(d.context_tokens for d in shares.values()) == answer.usage.context_tokens
+    for doc_id, share in shares.items():
+        cited = sorted({p for c in answer.citations if c.doc_id == doc_id for p in c.pages})
+        assert share.pages == cited
+    # The whole-document baseline counts both documents.
+    records = [r for r in service.records() if r.doc_id in pair]
+    assert answer.baseline_tokens == baseline_tokens(service, COMPARISON, records)
+    assert answer.baseline_tokens > baseline_tokens(service, COMPARISON, records[:1])
+    context = retrieve_context(service, COMPARISON, budget=budget)
+    assert f"{quota_for(replace(service.options, budget=budget), 2)} tokens a document" in context.route
+
+
+def test_quota_then_best_hits(service) -> None:  # type: ignore[no-untyped-def]
+    from indexes.budget_split import quota_for, retrieve_split
+    from indexes.routing import Subject
+
+    records = service.records()
+    pair = ["northwind_2024_10K", "contoso_2024Q4_earnings"]
+    # The whole question is about Northwind; the second subject still gets its quota.
+    question = "What was Northwind Robotics' net revenue in FY2024?"
+    subjects = [Subject(question, [pair[0]]), Subject("Contoso revenue", [pair[1]])]
+    options = replace(service.options, budget=3000, split_share=0.5)
+    with service.index.reading():
+        split = retrieve_split(service.index, service.embedder, question, subjects, records,
+                               options, "test")
+    per_doc = {d: sum(p.tokens for p in split.pieces if p.doc_id == d) for d in pair}
+    assert all(tokens > 0 for tokens in per_doc.values()), per_doc
+    assert 0 < split.tokens <= options.cap
+    assert f"{quota_for(options, 2)} tokens a document" in split.route
+    assert [p.doc_id for p in split.pieces] == sorted(
+        (p.doc_id for p in split.pieces), key=pair.index)
+
+
+def test_metadata_rung_lists_the_filings_of_a_company(service) -> None:  # type: ignore[no-untyped-def]
+    answer = answer_question(service, "Which filings exist for Northwind Robotics?")
+    assert answer.answer_mode == "metadata" and answer.usage.context_tokens == 0
+    assert "northwind_2024_10K" in answer.answer and "northwind_2025Q1_10Q" in answer.answer
+    assert "contoso" not in answer.answer and answer.answer.startswith("2 documents")
+    quarterly = answer_question(service, "List the 10-Qs of Northwind Robotics")
+    assert quarterly.answer.startswith("1 document: northwind_2025Q1_10Q")
+    # A question about what the filings say is not a listing.
+    assert answer_question(service, "Which reports mention Northwind's revenue?",
+                           ).answer_mode == "extractive"

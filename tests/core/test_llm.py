@@ -73,6 +73,29 @@ def test_cost_uses_cached_price_and_prefix_match() -> None:
     assert cost_usd(usage, "my-local-model", DEFAULT_PRICES) is None
 
 
+def test_cached_tokens_come_from_usage_and_are_priced_as_cached(llm_server) -> None:  # type: ignore[no-untyped-def]
+    llm_server.prefix_cache = True
+    llm_server.responder = lambda request: "ok"
+    card = "Revenue was 1,284 million dollars in fiscal 2024. " * 150  # 2,101 tokens
+    first = _llm(llm_server).chat_text([{"role": "user", "content": card},
+                                        {"role": "user", "content": "Question one?"}])
+    second = _llm(llm_server).chat_text([{"role": "user", "content": card},
+                                         {"role": "user", "content": "Another question?"}])
+    short = _llm(llm_server).chat_text([{"role": "user", "content": card[:2000]},
+                                        {"role": "user", "content": "Question one?"}])
+    assert first.usage.cached_tokens == 0
+    # Shared: the card's message (4 framing tokens and 2,101) and the next message's framing:
+    # 2,109 tokens, cached from 1,024 in whole steps of 128.
+    assert second.usage.cached_tokens == 1024 + 8 * 128 == 2048
+    assert second.usage.prompt_tokens > 2109
+    assert short.usage.cached_tokens == 0  # about 580 shared tokens: under the minimum
+    inp, cached, out = DEFAULT_PRICES["gpt-4o-mini"]
+    u = second.usage
+    assert cost_usd(u, "gpt-4o-mini", DEFAULT_PRICES) == pytest.approx(
+        ((u.prompt_tokens - u.cached_tokens) * inp + u.cached_tokens * cached
+         + u.completion_tokens * out) / 1e6)
+
+
 def test_no_endpoint_is_a_config_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
         make_llm(load_settings(home=tmp_path))

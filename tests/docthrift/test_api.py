@@ -92,10 +92,12 @@ def test_query_returns_the_public_shape(api) -> None:  # type: ignore[no-untyped
     assert r.status_code == 200, r.text
     body = r.json()
     assert set(body) == {"question", "answer", "answer_mode", "route", "citations", "usage",
-                         "baseline_tokens", "latency_ms"}
+                         "baseline_tokens", "latency_ms", "documents"}
+    assert set(body["documents"][0]) == {"doc_id", "pages", "context_tokens", "document_tokens"}
     assert body["answer_mode"] == "extractive"
-    assert set(body["usage"]) == {"context_tokens", "prompt_tokens", "completion_tokens",
-                                  "total_tokens", "cost_usd"}
+    assert set(body["usage"]) == {"context_tokens", "prompt_tokens", "cached_tokens",
+                                  "completion_tokens", "total_tokens", "cost_usd"}
+    assert body["usage"]["cached_tokens"] == 0  # no model answered
     assert set(body["route"][0]) == {"step", "context_tokens", "prompt_tokens", "completion_tokens"}
     cite = body["citations"][0]
     assert set(cite) == {"doc_id", "section", "pages", "kind", "text", "tokens"}

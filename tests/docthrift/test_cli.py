@@ -14,7 +14,8 @@ runner = CliRunner()
 
 def test_help_shows_examples() -> None:
     for command in ([], ["ingest"], ["ask"], ["serve"], ["show"], ["eval"], ["docs"], ["demo"],
-                    ["index"], ["index", "migrate"], ["index", "copy"], ["index", "optimize"]):
+                    ["mcp"], ["index"], ["index", "migrate"], ["index", "copy"],
+                    ["index", "optimize"]):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, command
 

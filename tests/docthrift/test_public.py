@@ -31,3 +31,14 @@ def test_help_is_fast_and_shows_examples() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert "Examples" in done.stdout and "ingest" in done.stdout
     assert done.stdout.strip().endswith("False False"), "--help imported torch or prefect"
+
+
+def test_import_docthrift_stays_light() -> None:
+    # The Python API loads the model, Prefect and Qdrant on first use, not on import.
+    heavy = ("torch", "sentence_transformers", "onnxruntime", "prefect", "qdrant_client",
+             "qdrant_edge", "openai", "fastapi", "mcp")
+    code = f"import sys, docthrift; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -9,7 +9,12 @@ import pytest
 
 from answering.whole_document import whole_document_context
 from core.errors import ConfigError
-from core.prompting import count_message_tokens, metadata_header, render_messages
+from core.prompting import (
+    count_message_tokens,
+    metadata_header,
+    render_messages,
+    stable_prefix_tokens,
+)
 from evals.naive_rag import CHUNK_CHARS, OVERLAP_CHARS, split_pages
 from evals.systems import parse_systems
 from flows.ingest import ingest_documents
@@ -26,9 +31,12 @@ def test_whole_document_counts_exactly_and_cuts_at_the_window(prefect_harness, s
     for window in (128_000, 3_000):
         for question in questions:
             whole = whole_document_context(index, question, records, window)
-            exact = count_message_tokens(render_messages(question, metadata_header(records),
-                                                         whole.text))
-            assert whole.prompt_tokens == exact, (window, question)
+            messages = render_messages(question, metadata_header(records), "", whole.reference)
+            assert whole.prompt_tokens == count_message_tokens(messages), (window, question)
+            # The stable prefix is the instructions and the document: all but the question.
+            assert whole.stable_tokens == stable_prefix_tokens(messages)
+            assert whole.prompt_tokens - whole.stable_tokens == \
+                count_message_tokens(messages[2:]) < 200 + len(question)
             assert whole.truncated == (window == 3_000)
     full = whole_document_context(index, "q", records, 128_000)
     cut = whole_document_context(index, "q", records, 3_000)

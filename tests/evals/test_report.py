@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from core.pricing import ANTHROPIC, OPENAI
+from evals.economics import break_even, modelled_costs, stable_share
 from evals.models import (
+    Economics,
+    EvalQuestion,
     EvalReport,
     GateResult,
     IngestionCost,
@@ -20,6 +25,7 @@ from evals.models import (
 from evals.report import render_chart, render_markdown, report_json, write_report
 
 SYSTEMS = {"baseline": 60_000, "docthrift": 3_000, "naive-rag": 2_000}
+STABLE = {"baseline": 59_950, "docthrift": 2_500, "naive-rag": 120}
 QUESTIONS = [("financebench_id_03029", "3M_2018_10K", [59]),
              ("q-" + "x" * 60, "AMCOR_2023Q4_EARNINGS", [4, 5]),
              ("financebench_id_00499", "PEPSICO_2022_10K", [62])]
@@ -32,6 +38,7 @@ def make_answer(system: str, index: int, measured: bool) -> SystemAnswer:
     return SystemAnswer(
         system=system, question_id=QUESTIONS[index][0], answer="42" if measured else None,
         context_pages=[1, 2], context_tokens=tokens - 150, prompt_tokens=tokens,
+        stable_prefix_tokens=STABLE[system],
         completion_tokens=20 if measured else 0, total_tokens=tokens + (20 if measured else 0),
         cost_usd=tokens * 1e-6 if measured else None, latency_ms=800.0 + index,
         evidence_all=found, evidence_any=found, correct=found if measured else None)
@@ -53,7 +60,18 @@ def make_summary(answers: list[SystemAnswer], measured: bool) -> SystemSummary:
         truncated=0, latency_p50_ms=801.0, latency_p95_ms=802.0, judge_tokens=0)
 
 
-def make_report(measured: bool, passed: bool | None) -> EvalReport:
+def make_economics(answers: dict[str, list[SystemAnswer]]) -> Economics:
+    questions = [EvalQuestion(id=qid, question="?", answer="42", doc_id=doc, evidence_pages=pages)
+                 for qid, doc, pages in QUESTIONS]
+    profiles = {"openai": OPENAI, "anthropic": ANTHROPIC}
+    return Economics(
+        profiles={n: p.model_dump() for n, p in profiles.items()}, groupings=["dataset", "10"],
+        stable_prefix_share={n: stable_share(rows) for n, rows in answers.items()},
+        costs=modelled_costs(questions, answers, profiles, ["dataset", "10"]),
+        break_even=break_even(questions, answers, profiles, {}))
+
+
+def make_report(measured: bool, passed: bool | None, costs: bool = False) -> EvalReport:
     answers = {s: [make_answer(s, i, measured) for i in range(len(QUESTIONS))] for s in SYSTEMS}
     questions = [{"id": qid, "question": f"Question {i}?", "doc_id": doc, "evidence_pages": pages,
                   "gold_answer": "42",
@@ -72,13 +90,13 @@ def make_report(measured: bool, passed: bool | None) -> EvalReport:
                                 enrichment_cost_usd=0.01 if measured else None,
                                 saved_tokens_per_question=57_000.4,
                                 break_even_questions=0.21 if measured else None),
-        questions=questions)
+        economics=make_economics(answers) if costs else None, questions=questions)
 
 
 def test_json_has_the_promised_keys_and_nulls_when_not_measured() -> None:
     data = report_json(make_report(measured=False, passed=None))
-    assert list(data)[:9] == ["dataset", "n", "model", "context_window", "systems", "paired",
-                              "gate", "ingestion", "questions"]
+    assert list(data)[:10] == ["dataset", "n", "model", "context_window", "systems", "paired",
+                               "gate", "ingestion", "economics", "questions"]
     assert data["model"] is None
     docthrift = data["systems"]["docthrift"]
     assert list(docthrift)[:8] == ["mean_prompt_tokens", "mean_total_tokens",
@@ -125,9 +143,32 @@ def test_markdown_with_a_model_shows_accuracy_gate_and_rows() -> None:
     assert render_markdown(make_report(measured=True, passed=True)).count("**PASS**") == 1
 
 
+def test_markdown_shows_dollars_under_prompt_caching() -> None:
+    report = make_report(measured=True, passed=True, costs=True)
+    text = render_markdown(report)
+    section = text[text.index("## Cost under prompt caching"):text.index("## Per question")]
+    assert "| openai | gpt-5-mini | 0.25 | 0.025 | 1× | 2 | 1,024 | 128 | 5 min |" in section
+    assert "| anthropic | claude-sonnet-4 | 3 | 0.3 | 1.25× | 15 | 1,024 | 1 | 5 min |" in section
+    assert "### openai" in section and "### anthropic" in section
+    economics = report.economics
+    assert economics is not None
+    row = next(c for c in economics.costs
+               if (c.profile, c.system, c.grouping) == ("anthropic", "docthrift", "10"))
+    assert row.vs_cached_baseline is not None and row.usd_per_correct is not None
+    assert (f"| docthrift | 10 | {round(row.written_tokens):,} · {round(row.read_tokens):,} · "
+            f"{round(row.fresh_tokens):,} | ${row.usd:,.5f} | ${row.usd_per_correct:,.5f} | "
+            f"{row.vs_baseline:.1%} | {row.vs_cached_baseline:.1%} |") in section
+    assert "| baseline | uncached |" in section and "dataset's own (1.0)" in section
+    assert section.count("Break-even (ingestion $0.00 of LLM enrichment): 1 question per "
+                         "document") == 2
+    assert "Stable prefix (the same for every question about a document)" in section
+    assert "## Cost under prompt caching\n\nNot modelled." in render_markdown(
+        make_report(measured=False, passed=None))
+
+
 @pytest.mark.parametrize("measured", [True, False])
 def test_write_report_writes_json_markdown_and_png(tmp_path: Path, measured: bool) -> None:
-    report = make_report(measured=measured, passed=measured)
+    report = make_report(measured=measured, passed=measured, costs=measured)
     paths = write_report(report, tmp_path / "out" / "nested")
     assert set(paths) == {"json", "markdown", "chart"}
     assert json.loads(paths["json"].read_text()) == report_json(report)
@@ -135,6 +176,9 @@ def test_write_report_writes_json_markdown_and_png(tmp_path: Path, measured: boo
     png = paths["chart"].read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert 20_000 < len(png) < 2_000_000
+    # A third panel, for the dollars under caching, when they were modelled.
+    width = struct.unpack(">I", png[16:20])[0]
+    assert width == (19 if measured else 13) * 130
 
 
 def test_chart_of_a_report_without_questions(tmp_path: Path) -> None:

@@ -29,8 +29,8 @@ def _gold_responder(questions: Path):  # type: ignore[no-untyped-def]
     def respond(request: dict[str, Any]) -> str:
         if request.get("response_format"):  # enrichment at ingestion
             return _default_responder(request)
-        user = request["messages"][-1]["content"]
-        excerpts, _, rest = user.partition("\n\nQuestion: ")
+        material = "\n".join(m["content"] for m in request["messages"][1:])
+        excerpts, _, rest = material.rpartition("Question: ")
         answer = gold[rest.removesuffix("\nAnswer:")]
         figure = _NUMBER.search(answer)
         return answer if figure and figure.group() in excerpts else NOT_IN_CONTEXT
@@ -50,10 +50,11 @@ def test_eval_with_a_model_scores_and_gates(prefect_harness, home, samples_dir, 
         for cached in (load_settings().cache_dir / "enrichment").glob(f"{file_sha256(pdf)}-*"):
             cached.unlink()
     llm_server.responder = _gold_responder(samples_dir / "questions.jsonl")
+    llm_server.prefix_cache = True  # cached_tokens as OpenAI reports them
     out = tmp_path / "report"
     result = runner.invoke(app, ["eval", str(samples_dir / "questions.jsonl"), "--docs",
                                  str(samples_dir), "--out", str(out), "--json"])
-    # The sample reports are short (1-6k tokens): docthrift cannot save 90% of them, so the
+    # The sample reports are short (1-6k tokens): docthrift cannot save 80% of them, so the
     # gate fails, and says why.
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
@@ -69,9 +70,28 @@ def test_eval_with_a_model_scores_and_gates(prefect_harness, home, samples_dir, 
         assert system["tokens_per_correct"] == pytest.approx(
             sum(a["total_tokens"] for a in answers) / correct), name
         assert all(a["completion_tokens"] > 0 for a in answers), name
-        # gpt-4o-mini: $0.15 per million prompt tokens, $0.60 per million completion tokens.
-        assert system["cost_usd"] == pytest.approx(sum(
-            (a["prompt_tokens"] * 0.15 + a["completion_tokens"] * 0.60) / 1e6 for a in answers))
+        # The dollars are the per-question rows', each from its usage at gpt-4o-mini's prices:
+        # $0.15 per million fresh prompt tokens, $0.075 cached, $0.60 completion.
+        for a in answers:
+            assert a["cost_usd"] == pytest.approx(
+                ((a["prompt_tokens"] - a["cached_tokens"]) * 0.15 + a["cached_tokens"] * 0.075
+                 + a["completion_tokens"] * 0.60) / 1e6), (name, a["question_id"])
+        assert system["cost_usd"] == pytest.approx(sum(a["cost_usd"] for a in answers))
+    # Later questions about a filing find the whole-document prefix in the endpoint's cache.
+    baseline_rows = [q["systems"]["baseline"] for q in report["questions"]]
+    assert sum(a["cached_tokens"] > 1024 for a in baseline_rows) >= 3
+    assert all(a["cached_tokens"] <= a["stable_prefix_tokens"] + 8 for a in baseline_rows)
+    # The modelled costs price the same answers under every profile, and the gate reads them.
+    economics = report["economics"]
+    assert set(economics["profiles"]) == {"openai", "anthropic", "google"}
+    assert economics["groupings"] == ["dataset"]
+    modelled = [c for c in economics["costs"] if c["system"] == "docthrift"]
+    assert {c["grouping"] for c in modelled} == {"uncached", "dataset"}
+    assert all(c["usd_per_correct"] is not None and c["output_usd"] > 0 for c in modelled)
+    assert any("cost per answer vs the cached baseline" in r for r in report["gate"]["reasons"])
+    rows = [q["modelled"]["docthrift"]["anthropic"] for q in report["questions"]]
+    dataset = next(c for c in modelled if (c["profile"], c["grouping"]) == ("anthropic", "dataset"))
+    assert dataset["usd"] == pytest.approx(sum(r["usd"] for r in rows) / 10)
     # The whole document holds every gold figure; the stand-in answers from it every time.
     assert report["systems"]["baseline"]["accuracy"] == 1.0
     assert report["systems"]["docthrift"]["evidence_recall_all"] >= 0.9
@@ -100,7 +120,8 @@ def test_eval_without_a_model_passes_a_loose_gate(prefect_harness, home, samples
     result = runner.invoke(app, [
         "eval", str(samples_dir / "questions.jsonl"), "--docs", str(samples_dir),
         "--systems", "baseline,baseline@2k,docthrift", "--only", "northwind_2024_10K",
-        "--min-token-reduction", "0.0", "--out", str(out), "--json"])
+        "--min-token-reduction", "0.0", "--max-cost-ratio", "10",
+        "--questions-per-document", "dataset,1,10", "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["n"] == 6 and report["model"] is None and report["gate"]["passed"] is True
@@ -114,6 +135,15 @@ def test_eval_without_a_model_passes_a_loose_gate(prefect_harness, home, samples
     assert report["systems"]["baseline"]["truncated"] == 0
     assert report["systems"]["baseline"]["evidence_recall_all"] == 1.0
     assert "not measured" in (out / "report.md").read_text()
+    economics = report["economics"]
+    assert economics["groupings"] == ["dataset", "1", "10"]
+    assert report["gate"]["checks"]["cost_ratio"]["passed"] is True
+    # Without a model the modelled cost is input only, and ten questions per filing within a
+    # lifetime cost the baseline less per answer than one.
+    base = {c["grouping"]: c for c in economics["costs"]
+            if (c["profile"], c["system"]) == ("anthropic", "baseline")}
+    assert base["10"]["usd"] < base["1"]["usd"] == pytest.approx(base["uncached"]["usd"])
+    assert all(c["output_usd"] == 0 for c in economics["costs"])
 
 
 def test_eval_rejects_a_bad_dataset_with_its_line(home, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -129,6 +159,13 @@ def test_eval_rejects_an_unknown_system(home, tmp_path, samples_dir) -> None:  #
     result = runner.invoke(app, ["eval", str(samples_dir / "questions.jsonl"),
                                  "--systems", "baseline,magic"])
     assert result.exit_code == 1 and "magic" in str(result.exception)
+
+
+def test_eval_rejects_a_bad_grouping(home, tmp_path, samples_dir) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["eval", str(samples_dir / "questions.jsonl"),
+                                 "--questions-per-document", "10,ten"])
+    assert result.exit_code == 1
+    assert "--questions-per-document" in str(result.exception) and "'ten'" in str(result.exception)
 
 
 def test_a_failed_gate_fails_the_run_with_its_reasons(prefect_harness, home, samples_dir,  # type: ignore[no-untyped-def]

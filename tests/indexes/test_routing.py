@@ -34,6 +34,8 @@ def test_periods() -> None:
     assert years_in("capex in FY2022 vs FY21 and 2020") == {2020, 2021, 2022}
     assert quarter_in("Q2 of FY2024") == "Q2" and quarter_in("in the second quarter") == "Q2"
     assert quarter_in("full year") is None
+    assert years_in("As of FY2023Q1, why") == {2023} and quarter_in("As of FY2023Q1") == "Q1"
+    assert quarter_in("in Q22023") == "Q2" and years_in("2024 Q3") == {2024}
     assert quarter_in("As of FY2023Q1, why did guidance rise?") == "Q1"
 
 
@@ -48,6 +50,42 @@ def test_routes_by_company_year_and_type() -> None:
         update={"ticker": "ALL"})}), RECORDS[2]]
     assert route_question("Did ALL raise its dividend?", tickered).doc_ids == ["acme-10k-2022"]
     assert route_question("Did all segments grow?", tickered).doc_ids is None
+
+
+def test_a_question_naming_two_companies_routes_to_both() -> None:
+    route = route_question("Which had the higher gross margin in FY2022, JnJ or AMEX?", RECORDS)
+    assert route.doc_ids == ["amex-10k-2022", "jj-10k-2022"]
+    assert sorted(s.doc_ids for s in route.subjects) == [["amex-10k-2022"], ["jj-10k-2022"]]
+
+
+def test_each_part_keeps_its_own_period() -> None:
+    # One company, two periods in two numbered parts: both filings, one subject each.
+    route = route_question("Answer both. (1) Did Acme's capex rise in FY2022? "
+                           "(2) What was Acme's revenue in Q2 2023?", RECORDS)
+    assert route.doc_ids == ["acme-10k-2022", "acme-10q-2023"]
+    texts = {tuple(s.doc_ids): s.text for s in route.subjects}
+    assert "FY2022" in texts[("acme-10k-2022",)] and "Q2 2023" not in texts[("acme-10k-2022",)]
+    assert texts[("acme-10q-2023",)].startswith("What was Acme's revenue")
+    # Sentences before the first company, or naming none, go with the part before them.
+    assert route.subjects[0].text.startswith("Answer both.")
+
+
+def test_one_subject_when_the_parts_name_the_same_documents() -> None:
+    route = route_question("What was Acme's FY2022 capex? Was Acme's FY2022 margin higher?",
+                           RECORDS)
+    assert route.doc_ids == ["acme-10k-2022"] and len(route.subjects) == 1
+    # Two-letter initials never add a company next to a stronger name.
+    assert route_question("Does Best Buy report on AE exposure?", RECORDS).doc_ids == ["bb-10k-2023"]
+
+
+def test_an_item_naming_no_company_asks_about_the_one_before() -> None:
+    route = route_question("(1) What was Acme's capex in FY2022? (2) Was cash lower in Q2 2023?",
+                           RECORDS)
+    assert route.doc_ids == ["acme-10k-2022", "acme-10q-2023"] and len(route.subjects) == 2
+    # Without a period or type of its own, such an item just goes on with the part before.
+    alone = route_question("(1) What was Acme's capex in FY2022? (2) Explain why it rose.",
+                           RECORDS)
+    assert alone.doc_ids == ["acme-10k-2022"] and len(alone.subjects) == 1
 
 
 def test_forward_looking_questions_also_reach_the_prior_year() -> None:
