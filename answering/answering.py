@@ -12,8 +12,8 @@
 With no model configured the answer is ``extractive`` (the most relevant sentences of the
 context, labelled as such), and ``retrieve_only`` returns the context alone.
 
-The scope (no document, one, or several) becomes context in one place,
-:func:`answering.scope.retrieve_in_scope`; earlier turns of a conversation (``history``) reach
+The question is routed once (:func:`answering.scope.resolve_scope`) and every rung reads that
+scope; it becomes context in one place, :func:`answering.scope.retrieve_in_scope`; earlier turns of a conversation (``history``) reach
 the model after the stable prefix and before the question, on every rung.
 """
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from answering.card import DocumentCard, document_card
 from answering.extractive import extractive_answer
 from answering.metadata_answers import answer_from_metadata
-from answering.scope import documents_in_scope, retrieve_in_scope, scope_ids
+from answering.scope import Scope, resolve_scope, retrieve_in_scope, scope_ids
 from answering.whole_document import WholeContext, whole_document_context
 from core.llm import DEFAULT_PRICES, LLM, Usage, cost_usd
 from core.models import (
@@ -188,7 +188,8 @@ def _answer(service: QueryService, question: str, ids: list[str] | None, budget:
             retrieve_only: bool, history: History) -> tuple[Answer, Prompt | None]:
     started = time.perf_counter()
     records = service.records()
-    scope = documents_in_scope(question, records, ids)
+    resolved = resolve_scope(question, records, ids)
+    scope = resolved.documents
     options = replace(service.options, budget=budget or service.options.budget)
     steps: list[RouteStep] = []
     usage = Usage()
@@ -206,7 +207,7 @@ def _answer(service: QueryService, question: str, ids: list[str] | None, budget:
         context = RetrievedContext(question=question, doc_ids=[r.doc_id for r in scope],
                                    route="metadata", budget=options.budget, pieces=[])
     else:
-        context = retrieve_in_scope(service, question, ids, options, records,
+        context = retrieve_in_scope(service, question, resolved, options,
                                     held=card.held if card else None)
         if retrieve_only or service.llm is None:
             steps.append(RouteStep(step="retrieval",
@@ -216,8 +217,8 @@ def _answer(service: QueryService, question: str, ids: list[str] | None, budget:
                 mode, text = "extractive", extractive_answer(question, context.pieces)
         else:
             mode = "llm"
-            text, context, prompt = _ask_with_ladder(service, question, ids, options, context,
-                                                     scope, card, steps, usage, history)
+            text, context, prompt = _ask_with_ladder(service, question, resolved, options,
+                                                     context, card, steps, usage, history)
     cost = cost_usd(usage, service.llm.model, service.prices) if service.llm and usage.calls else (
         0.0 if not usage.calls else None)
     held = card.pieces if card and meta is None and steps[-1].step != "full-document" else []
@@ -250,11 +251,11 @@ def _ask(service: QueryService, messages: list[dict[str, str]], step: str, conte
     return reply.text
 
 
-def _ask_with_ladder(service: QueryService, question: str, ids: list[str] | None,
+def _ask_with_ladder(service: QueryService, question: str, resolved: Scope,
                      options: RetrievalOptions, context: RetrievedContext,
-                     scope: list[DocumentRecord], card: DocumentCard | None,
-                     steps: list[RouteStep], usage: Usage,
+                     card: DocumentCard | None, steps: list[RouteStep], usage: Usage,
                      history: History) -> tuple[str, RetrievedContext, Prompt]:
+    scope = resolved.documents
     card_tokens = card.tokens if card else 0
     prompt = build_prompt(service, question, scope, context, card, history)
     text = _ask(service, prompt.messages, "retrieval", context.tokens + card_tokens, steps, usage)
@@ -263,9 +264,8 @@ def _ask_with_ladder(service: QueryService, question: str, ids: list[str] | None
     wide = replace(options, budget=max(service.wide_budget, options.budget * 2),
                    neighbours=options.neighbours + 1,
                    small_section_tokens=options.small_section_tokens * 2)
-    # The wider search keeps to the documents the first one searched.
-    narrowed = None if ids is None else [r.doc_id for r in scope]
-    context = retrieve_in_scope(service, question, narrowed, wide, scope,
+    # The wider search reads the same scope: the same documents, no second routing.
+    context = retrieve_in_scope(service, question, resolved, wide,
                                 held=card.held if card else None)
     prompt = build_prompt(service, question, scope, context, card, history)
     text = _ask(service, prompt.messages, "wider", context.tokens + card_tokens, steps, usage)

@@ -2,9 +2,10 @@
 
 A caller names no document (routing picks them from the question), one document, or several
 (``doc_ids``: the OpenAI endpoint's ``docthrift.doc_ids``, the MCP tool ``search_documents``,
-the Python API's ``ask`` and ``retrieve``). Every path that needs context (the answering
-ladder, ``retrieve_only``, the MCP tools, the Python API) goes through
-:func:`retrieve_in_scope`:
+the Python API's ``ask`` and ``retrieve``). The question is routed once, by
+:func:`resolve_scope`; every path that needs context (each rung of the answering ladder,
+``retrieve_only``, the MCP tools, the Python API) then goes through :func:`retrieve_in_scope`
+with that :class:`Scope`:
 
 - no ids: routing over every indexed document (the company, period and type a question names);
 - one id: that document;
@@ -14,14 +15,14 @@ The budget is split across documents (:mod:`indexes.budget_split`: a quota per d
 what is left to the best hits overall) when the question names several documents apart (two
 companies, or one company's filings of two periods, in different parts of the question), or
 when the caller's several documents stay several after routing. Otherwise one budget, best
-hits first. :func:`documents_in_scope` gives the same documents, for the metadata rung and
-the whole-document baseline, which counts all of them.
+hits first. :attr:`Scope.documents` gives the same documents, for the metadata rung and the
+whole-document baseline, which counts all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from core.errors import DocumentNotFoundError, RetrievalError
@@ -68,55 +69,74 @@ def check_ids(doc_ids: Sequence[str], records: list[DocumentRecord]) -> list[Doc
     return [by_id[d] for d in doc_ids]
 
 
-def documents_in_scope(question: str, records: list[DocumentRecord],
-                       doc_ids: Sequence[str] | None) -> list[DocumentRecord]:
-    """The records a question is answered from: the caller's documents, narrowed by routing
-    when there are several, or the routed documents when the caller named none."""
-    candidates = check_ids(doc_ids, records) if doc_ids is not None else records
-    if doc_ids is not None and len(doc_ids) == 1:
-        return candidates
-    route = route_question(question, candidates)
-    if route.doc_ids is None:
-        return sorted(candidates, key=lambda r: r.doc_id)
-    chosen = set(route.doc_ids)
-    return [r for r in candidates if r.doc_id in chosen]
+@dataclass(frozen=True)
+class Scope:
+    """A question's documents, routed once; every rung of the ladder reads this one.
+
+    ``candidates``: the caller's documents (checked) or every indexed one. ``route``: the
+    question routed over them, or None when the caller named exactly one document.
+    """
+
+    candidates: list[DocumentRecord]
+    caller_ids: list[str] | None
+    route: Route | None
+
+    @property
+    def documents(self) -> list[DocumentRecord]:
+        """The records a question is answered from: the caller's documents narrowed by the
+        route, or the routed documents when the caller named none (all when none routed)."""
+        if self.route is None:
+            return self.candidates
+        if self.route.doc_ids is None:
+            return sorted(self.candidates, key=lambda r: r.doc_id)
+        chosen = set(self.route.doc_ids)
+        return [r for r in self.candidates if r.doc_id in chosen]
 
 
-def retrieve_in_scope(service: QueryService, question: str, doc_ids: Sequence[str] | None,
-                      options: RetrievalOptions,
-                      records: list[DocumentRecord] | None = None, *,
+def resolve_scope(question: str, records: list[DocumentRecord],
+                  doc_ids: Sequence[str] | None) -> Scope:
+    """Check the caller's ids and route the question, once.
+
+    Raises:
+        DocumentNotFoundError: some ids are not indexed.
+    """
+    ids = list(doc_ids) if doc_ids is not None else None
+    candidates = check_ids(ids, records) if ids is not None else records
+    route = None if ids is not None and len(ids) == 1 else route_question(question, candidates)
+    return Scope(candidates, ids, route)
+
+
+def retrieve_in_scope(service: QueryService, question: str, scope: Scope,
+                      options: RetrievalOptions, *,
                       held: Mapping[str, Collection[int]] | None = None) -> RetrievedContext:
-    """Context for ``question`` within ``options.budget`` over the caller's scope.
+    """Context for ``question`` within ``options.budget`` over a resolved scope (no routing
+    again: the scope's route decides the documents).
 
     Args:
         service: The query service (index, embedder).
         question: The question.
-        doc_ids: None (routing over ``records``), one id, or several (routing restricted to
-            them).
+        scope: :func:`resolve_scope` of the question.
         options: Retrieval options, budget included.
-        records: The records to choose from (default: every indexed document).
         held: Chunk positions per document the prompt already carries (the document card).
 
     Raises:
-        RetrievalError: an id is not indexed, or the index is empty.
+        RetrievalError: the index is empty.
     """
     with service.index.reading():
-        records = records if records is not None else service.records()
-        if doc_ids is not None:
-            records = check_ids(doc_ids, records)
-            if len(records) == 1:
-                return retrieve(service.index, service.embedder, question,
-                                doc_id=records[0].doc_id, options=options, records=records,
-                                held=held)
-        route = route_question(question, records)
+        records = scope.candidates
+        if scope.route is None:
+            return retrieve(service.index, service.embedder, question,
+                            doc_id=records[0].doc_id, options=options, records=records,
+                            held=held)
+        route = scope.route
         subjects = split_subjects(question, route,
-                                  [r.doc_id for r in records] if doc_ids is not None else None)
+                                  [r.doc_id for r in records] if scope.caller_ids else None)
         if subjects:
             return retrieve_split(service.index, service.embedder, question, subjects, records,
                                   options, route.reason if route.doc_ids else
                                   "documents named by the caller")
         return retrieve(service.index, service.embedder, question, options=options,
-                        records=records, held=held)
+                        records=records, held=held, route=route)
 
 
 def split_subjects(question: str, route: Route, scoped: list[str] | None) -> list[Subject]:
@@ -146,4 +166,6 @@ def retrieve_context(service: QueryService, question: str, *,
         budget: Context budget in o200k tokens (default: the service's).
     """
     options = replace(service.options, budget=budget or service.options.budget)
-    return retrieve_in_scope(service, question, doc_ids, options)
+    with service.index.reading():
+        scope = resolve_scope(question, service.records(), doc_ids)
+        return retrieve_in_scope(service, question, scope, options)

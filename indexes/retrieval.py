@@ -26,7 +26,7 @@ from indexes.catalog import StoredChunk, document_chunks, whole_text
 from indexes.cues import MAX_MATCHES, phrase_positions, quoted_phrases
 from indexes.embeddings import Embedder
 from indexes.expansion import expand_query
-from indexes.routing import route_question
+from indexes.routing import Route, route_question
 from indexes.selection import build_pieces, choose, limits
 from indexes.sparse import query_vector
 from indexes.statements import statement_chunks, statements_for
@@ -147,13 +147,16 @@ def _statement_seed(question: str, hits: list[Hit], catalog: dict[str, list[Stor
 def retrieve(index: Index, embedder: Embedder, question: str, *, doc_id: str | None = None,
              options: RetrievalOptions = RetrievalOptions(),
              records: list[DocumentRecord] | None = None,
-             held: Mapping[str, Collection[int]] | None = None) -> RetrievedContext:
+             held: Mapping[str, Collection[int]] | None = None,
+             route: Route | None = None) -> RetrievedContext:
     """Select context for ``question``: about ``options.budget`` tokens, at most ``options.cap``.
 
     Call it inside ``index.reading()`` when ``records`` were read before (so their versions
     stay readable); without ``records`` it reads them and holds that itself. ``held``: chunk
     positions per document that the prompt already carries (the document card): retrieval
-    skips them and spends the budget on the rest.
+    skips them and spends the budget on the rest. ``route``: the question already routed over
+    ``records`` (the caller routes once per question); without it, and without ``doc_id``,
+    the question is routed here.
 
     Raises:
         DocumentNotFoundError: the named document is not indexed.
@@ -161,12 +164,13 @@ def retrieve(index: Index, embedder: Embedder, question: str, *, doc_id: str | N
     """
     with index.reading():
         return _retrieve(index, embedder, question, doc_id, options,
-                         records if records is not None else index.list_documents(), held)
+                         records if records is not None else index.list_documents(), held, route)
 
 
 def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | None,
               options: RetrievalOptions, records: list[DocumentRecord],
-              held: Mapping[str, Collection[int]] | None) -> RetrievedContext:
+              held: Mapping[str, Collection[int]] | None,
+              route: Route | None) -> RetrievedContext:
     by_id = {r.doc_id: r for r in records}
     if doc_id is not None:
         if doc_id not in by_id:
@@ -175,7 +179,7 @@ def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | Non
     else:
         if not records:
             raise RetrievalError("the index is empty; add documents with 'docthrift ingest PATH'")
-        route = route_question(question, records)
+        route = route if route is not None else route_question(question, records)
         doc_ids, reason = route.doc_ids or sorted(by_id), route.reason
     versions = {d: by_id[d].current_version for d in doc_ids}
     if sum(by_id[d].document_tokens for d in doc_ids) <= options.budget:

@@ -302,14 +302,16 @@ def test_history_goes_before_the_question_most_recent_first_kept(service, llm_se
     answer_question(_with_llm(service, llm_server), "Northwind net revenue FY2024?",
                     history=[{"role": "system", "content": "ignored"}, *turns])
     sent = llm_server.requests[-1]["messages"]
-    assert [m["content"] for m in sent[1:-1]] == [t["content"] for t in turns[-HISTORY_MESSAGES:]]
+    # instructions, the documents (the stable prefix), the history, then the question
+    assert sent[1]["content"].startswith("Documents:")
+    assert [m["content"] for m in sent[2:-1]] == [t["content"] for t in turns[-HISTORY_MESSAGES:]]
     assert sent[0]["role"] == "system" and "ignored" not in sent[0]["content"]
     assert sent[-1]["content"].endswith("Question: Northwind net revenue FY2024?\nAnswer:")
     # A long turn stops the history there: only what comes after it is kept.
     long_turn = {"role": "assistant", "content": "revenue " * HISTORY_TOKENS}
     answer_question(_with_llm(service, llm_server), "Northwind net revenue FY2024?",
                     history=[turns[0], long_turn, turns[1]])
-    assert [m["content"] for m in llm_server.requests[-1]["messages"][1:-1]] == ["turn 1"]
+    assert [m["content"] for m in llm_server.requests[-1]["messages"][2:-1]] == ["turn 1"]
 
 
 COMPARISON = ("Answer both. (1) What was Northwind Robotics' net revenue in FY2024? "
@@ -371,3 +373,27 @@ def test_metadata_rung_lists_the_filings_of_a_company(service) -> None:  # type:
     # A question about what the filings say is not a listing.
     assert answer_question(service, "Which reports mention Northwind's revenue?",
                            ).answer_mode == "extractive"
+
+
+def test_a_question_is_routed_once_on_every_rung(service, llm_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import answering.scope
+    import indexes.retrieval
+    import indexes.routing
+
+    calls: list[str] = []
+
+    def counted(question, records):  # type: ignore[no-untyped-def]
+        calls.append(question)
+        return indexes.routing.route_question(question, records)
+
+    for module in (answering.scope, indexes.retrieval):
+        monkeypatch.setattr(module, "route_question", counted)
+    replies = iter([NOT_IN_CONTEXT, NOT_IN_CONTEXT])
+    llm_server.responder = lambda request: next(replies)
+    answer = answer_question(_with_llm(service, llm_server),
+                             "What is Northwind's policy on office plants in FY2024?")
+    assert [s.step for s in answer.route] == ["retrieval", "wider"]
+    assert len(calls) == 1, calls  # the scope is routed once, then both rungs read it
+    calls.clear()
+    answer_question(service, "What was Northwind's net revenue in FY2024?", retrieve_only=True)
+    assert len(calls) == 1, calls
