@@ -73,5 +73,5 @@ def test_ingest_ask_retrieve_read(prefect_harness, corpus: Path, tmp_path: Path,
         answer = dt.ask("What was revenue in Q4 2024?", doc_ids=[CONTOSO], history=history)
         assert answer.answer_mode == "llm" and answer.answer == "Revenue was $212.4 million."
         sent = llm_server.requests[-1]["messages"]
-        assert [m["content"] for m in sent[1:3]] == [h["content"] for h in history]
+        assert [m["content"] for m in sent[2:4]] == [h["content"] for h in history]
         assert answer.usage.prompt_tokens == llm_server.usages[-1]["prompt_tokens"]

@@ -97,7 +97,9 @@ def test_answer_has_upstream_usage_and_citations(client: openai.OpenAI, llm_serv
     assert (done.usage.prompt_tokens, done.usage.completion_tokens,
             done.usage.total_tokens) == _summed(llm_server.usages)
     sent = llm_server.requests[-1]["messages"]
-    assert [m["role"] for m in sent] == ["system", "user"] and sent[0]["content"] == INSTRUCTIONS
+    # instructions, the documents (the stable prefix a provider caches), then the question
+    assert [m["role"] for m in sent] == ["system", "user", "user"]
+    assert sent[0]["content"] == INSTRUCTIONS and sent[1]["content"].startswith("Documents:")
     assert sent[-1]["content"].endswith(f"Question: {question}\nAnswer:")
     figures = done.model_extra["docthrift"]  # the extension field, kept by the client
     assert figures["answer_mode"] == "llm" and [s["step"] for s in figures["route"]] == ["retrieval"]
@@ -159,9 +161,9 @@ def test_history_and_scope_reach_answering(client: openai.OpenAI, llm_server) ->
         model="docthrift", messages=turns,
         extra_body={"docthrift": {"doc_ids": [CONTOSO], "budget": 1000}})
     sent = llm_server.requests[-1]["messages"]
-    assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
+    assert [m["role"] for m in sent] == ["system", "user", "user", "assistant", "user"]
     assert sent[0]["content"] == INSTRUCTIONS  # the client's system message is not sent
-    assert [m["content"] for m in sent[1:3]] == [turns[1]["content"], turns[2]["content"]]
+    assert [m["content"] for m in sent[2:4]] == [turns[1]["content"], turns[2]["content"]]
     figures = done.model_extra["docthrift"]
     assert {c["doc_id"] for c in figures["citations"]} == {CONTOSO}
     assert figures["usage"]["context_tokens"] <= 1000
