@@ -80,7 +80,8 @@ def test_bad_files_fail_alone_and_leave_nothing(prefect_harness, settings, corpu
     (corpus / "notes.pdf").write_text("this is a text file with a .pdf name")
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
     with pytest.raises(FailedOutcome) as failed:  # called directly, the run's failure raises
-        _run(settings, corpus)
+        ingest_documents([str(corpus)], overrides={
+            "home": str(settings.home), "collection": settings.collection})
     summary = failed.value.result
     assert isinstance(summary, IngestSummary)
     assert str(failed.value) == describe(summary)
