@@ -49,8 +49,8 @@ if os.environ.get("DOCTHRIFT_TEST_PAUSE"):
     _marker = pathlib.Path(os.environ["DOCTHRIFT_TEST_PAUSE"])
     _write = EdgeIndex._upsert_chunks
 
-    def _upsert_then_stop(self, points):
-        _write(self, points)
+    def _upsert_then_stop(self, points, shared=None):
+        _write(self, points, shared)
         if any(p.payload.get("doc_id") == "{TENK}" for p in points):
             _marker.write_text(str(len(points)))
             while True:

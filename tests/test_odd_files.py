@@ -98,7 +98,9 @@ def test_a_full_disk_is_said_to_be_one(  # type: ignore[no-untyped-def]
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(home / "qdrant"))
 
-    monkeypatch.setattr(store, "write_document", full)  # what the index writer meets
+    from indexes.edge_store import EdgeIndex
+
+    monkeypatch.setattr(EdgeIndex, "write_document", full)  # what the index writer meets
     result = runner.invoke(app, ["ingest", str(folder)])
 
     assert result.exit_code == 1
