@@ -91,17 +91,20 @@ def serve_requests() -> None:
     """The child's loop: read (path, doc_id) requests on stdin, write replies on stdout."""
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the replies
+    caller = os.getppid()
     while True:
         try:
             path, doc_id = pickle.load(inbox)
         except EOFError:  # the caller closed the pipe: done
             return
+        if os.getppid() != caller:  # the caller died: what it queued is nobody's work
+            return
         try:
             reply = pickle.dumps((True, _extract_here(path, doc_id)))
-        except Exception as exc:  # handed back to the caller, who raises it
+        except Exception as exc:  # noqa: BLE001 - handed back to the caller, who raises it
             try:
                 reply = pickle.dumps((False, exc))
-            except Exception:  # an exception that cannot be pickled: its text
+            except Exception:  # noqa: BLE001 - one that cannot be pickled: its text
                 reply = pickle.dumps((False, ExtractionError(
                     f"{shown(path.name)}: extraction failed ({type(exc).__name__}: {exc})")))
         outbox.write(reply)

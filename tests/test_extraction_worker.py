@@ -31,7 +31,11 @@ def test_run_ahead_keeps_order_and_starts_only_so_far() -> None:
     for ahead in (0, 1, 3, 10):
         started: list[int] = []
         seen = []
-        for item, handle in run_ahead(items, lambda i: started.append(i) or f"h{i}", ahead):
+        def start(i: int, started: list[int] = started) -> str:
+            started.append(i)
+            return f"h{i}"
+
+        for item, handle in run_ahead(items, start, ahead):
             assert handle == f"h{item}"
             assert started == items[: min(len(items), item + ahead + 1)]  # never further
             seen.append(item)
