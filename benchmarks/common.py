@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-DEV = REPO.parent / "shared" / "data" / "financebench-dev"
+DATA = REPO.parent / "shared" / "data"
+DEV = DATA / "financebench-dev"
+MMLONGBENCH = DATA / "mmlongbench-dev"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -26,6 +28,15 @@ def dev_questions(path: Path = DEV / "questions.jsonl") -> list[dict[str, Any]]:
         rows.append({"id": q["financebench_id"], "question": q["question"],
                      "doc_id": q["doc_name"], "pages": pages})
     return rows
+
+
+def evidence_texts(path: Path = DEV / "questions.jsonl") -> dict[str, list[str]]:
+    """FinanceBench's gold evidence passages by question id (for the text-level check)."""
+    texts = {}
+    for line in path.read_text().splitlines():
+        q = json.loads(line)
+        texts[q["financebench_id"]] = [e["evidence_text"] for e in q["evidence"]]
+    return texts
 
 
 def median(values: list[float]) -> float:

@@ -188,7 +188,9 @@ def demo(
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in plain language.")],
     doc: Annotated[str | None, typer.Option("--doc", help="Answer from this document only.")] = None,
-    budget: Annotated[int | None, typer.Option("--budget", help="Context budget in tokens.")] = None,
+    budget: Annotated[int | None, typer.Option(
+        "--budget", help="Context budget in tokens: what a context holds on average; one may "
+        "take up to DOCTHRIFT_BUDGET_CAP_SHARE (1.5) times it.")] = None,
     retrieve_only: Annotated[bool, typer.Option("--retrieve-only", help="Return the context only.")] = False,
     home: HomeOption = None,
     as_json: JsonOption = False,

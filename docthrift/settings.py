@@ -104,7 +104,15 @@ class Settings(BaseSettings):
 
     # Query
     budget_tokens: int = Field(
-        4000, ge=200, le=100_000, description="Context budget of one answer, in o200k tokens."
+        4000, ge=200, le=100_000,
+        description="Context budget of an answer, in o200k tokens: what a context holds on "
+        "average. A question whose evidence is spread may take up to budget_cap_share times it, "
+        "a decisive one less (docs/retrieval.md).",
+    )
+    budget_cap_share: float = Field(
+        1.5, ge=1.0, le=2.0,
+        description="Most one context may hold, as a multiple of the budget; 1 makes the "
+        "budget fixed (every context fills it and stops there).",
     )
     wide_budget_tokens: int = Field(
         8000, ge=200, le=200_000,

@@ -78,16 +78,40 @@ def naive_context(index: Index, embedder: Embedder, question: str, record: Docum
     """Top chunks by cosine within ``budget`` tokens: (context text, pages, context tokens)."""
     hits = index.search_passages(embedder.embed_query(question), record.doc_id, record.sha256,
                                  _SEARCH_LIMIT)
+    text, pages, tokens = _fill([(record.doc_id, hit) for hit in hits], budget)
+    return text, pages.get(record.doc_id, []), tokens
+
+
+def shared_context(index: Index, embedder: Embedder, question: str,
+                   records: list[DocumentRecord],
+                   budget: int) -> tuple[str, dict[str, list[int]], int]:
+    """The paper's shared store: the top chunks of all these documents' stores together.
+
+    Each document's store is searched and the hits merged by cosine: the same top chunks a
+    single store holding every document would return.
+
+    Returns:
+        The context text, its pages by document, and its tokens.
+    """
+    vector = embedder.embed_query(question)
+    hits = [(record.doc_id, hit) for record in records
+            for hit in index.search_passages(vector, record.doc_id, record.sha256, _SEARCH_LIMIT)]
+    hits.sort(key=lambda found: -found[1].score)
+    return _fill(hits, budget)
+
+
+def _fill(hits: list[tuple[str, Passage]], budget: int) -> tuple[str, dict[str, list[int]], int]:
+    """The hits in order while they fit ``budget``: text, pages by document, tokens."""
     blocks: list[str] = []
-    pages: set[int] = set()
+    pages: dict[str, set[int]] = {}
     used = 0
-    for hit in hits:
+    for doc_id, hit in hits:
         block = context_block(None, "", hit.pages, hit.text)
         tokens = count_tokens(block)
         if used + tokens > budget:
             break
         blocks.append(block)
-        pages.update(hit.pages)
+        pages.setdefault(doc_id, set()).update(hit.pages)
         used += tokens
     text = "\n\n".join(blocks)
-    return text, sorted(pages), count_tokens(text)
+    return text, {doc: sorted(found) for doc, found in pages.items()}, count_tokens(text)

@@ -196,3 +196,34 @@ def _text_match(gold: str, answer: str) -> bool:
     if not content:
         return False
     return len(content & set(answer_words)) / len(content) >= CONTENT_WORD_SHARE
+
+
+# Share of a gold passage's distinct numbers and content words the context must hold.
+EVIDENCE_TEXT_SHARE = 0.8
+_EVIDENCE_TOKEN = re.compile(r"[a-z][a-z'&-]*[a-z]|\d[\d,]*(?:\.\d+)?")
+
+
+def _evidence_tokens(text: str) -> set[str]:
+    """Distinct numbers (without separators) and content words of a passage, lower case."""
+    found = set()
+    for token in _EVIDENCE_TOKEN.findall(text.lower()):
+        if token[0].isdigit():
+            token = token.replace(",", "").rstrip(".")
+            found.add(token[:-2] if token.endswith(".0") else token)
+        elif len(token) > 2 and token not in _STOPWORDS:
+            found.add(token)
+    return found
+
+
+def evidence_text_present(passages: Iterable[str], context: str,
+                          share: float = EVIDENCE_TEXT_SHARE) -> bool:
+    """Text-level evidence check: each gold passage has at least ``share`` of its distinct
+    numbers and content words in the context.
+
+    Page-level recall counts a page as present when any piece of the context carries it;
+    this check asks for the passage's own words and figures, so a context that only touches
+    the gold pages fails it.
+    """
+    have = _evidence_tokens(context)
+    wanted = [_evidence_tokens(p) for p in passages]
+    return bool(wanted) and all(not w or len(w & have) >= share * len(w) for w in wanted)

@@ -24,7 +24,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -74,6 +74,8 @@ class Passage:
     position: int
     text: str
     pages: list[int]
+    # The cosine similarity a search found it with (not part of the passage itself).
+    score: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ class Index(ABC):
     @abstractmethod
     def search(self, dense: Sequence[float], sparse: SparseVector, versions: Sequence[str], *,
                prefetch: int, limit: int, fusion: Fusion = "rrf",
-               exact: bool = False) -> list[Hit]:
+               exact: bool = False, scoped_idf: bool = False) -> list[Hit]:
         """Dense and sparse prefetch over the chunks of ``versions``, fused by the engine.
 
         Args:
@@ -183,6 +185,8 @@ class Index(ABC):
             limit: Fused hits returned, best first.
             fusion: ``rrf`` (reciprocal rank, k=2) or ``dbsf`` (distribution-based).
             exact: Force brute force even where an HNSW graph was built.
+            scoped_idf: Weigh sparse terms by their IDF among the chunks of ``versions``
+                rather than the whole index.
         """
 
     @abstractmethod

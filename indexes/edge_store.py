@@ -176,16 +176,18 @@ class EdgeIndex(Index):
 
     def search(self, dense: Sequence[float], sparse: SparseVector, versions: Sequence[str], *,
                prefetch: int, limit: int, fusion: Fusion = "rrf",
-               exact: bool = False) -> list[Hit]:
+               exact: bool = False, scoped_idf: bool = False) -> list[Hit]:
         where = qe.Filter(must=[_versions(versions)])
         params = qe.SearchParams(exact=True) if exact else None
+        sparse_params = qe.SearchParams(exact=exact, idf=qe.IdfParams(corpus=where)) \
+            if scoped_idf else params
         found = self._chunks.query(qe.QueryRequest(
             limit=limit,
             prefetches=[
                 qe.Prefetch(limit=prefetch, query=qe.Query.Nearest(list(dense), using=DENSE),
                             filter=where, params=params),
                 qe.Prefetch(limit=prefetch, query=qe.Query.Nearest(_sparse(sparse), using=SPARSE),
-                            filter=where, params=params),
+                            filter=where, params=sparse_params),
             ],
             # The stubs name the Fusion class; the binary takes its variants.
             query=qe.Fusion.Rrf(k=2) if fusion == "rrf" else qe.Fusion.Dbsf(),  # type: ignore[arg-type]
@@ -264,7 +266,7 @@ class EdgeIndex(Index):
         found = self._passages().query(qe.QueryRequest(
             limit=limit, query=qe.Query.Nearest(list(vector)), filter=where,
             with_payload=["text", "pages", "position"]))
-        return [Passage(p.payload["position"], p.payload["text"], p.payload["pages"])
+        return [Passage(p.payload["position"], p.payload["text"], p.payload["pages"], p.score)
                 for p in found if p.payload]
 
     # -- maintenance -----------------------------------------------------------------------

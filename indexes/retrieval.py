@@ -1,16 +1,20 @@
-"""Hybrid retrieval and context building under a token budget.
+"""Hybrid retrieval and context building under a token budget (docs/retrieval.md).
 
 1. Route: the caller's document, or the documents the question names (company, period).
-2. Search: dense (MiniLM) and sparse (BM25) ``prefetch`` in the index, fused with RRF by the
-   engine, filtered to the routed documents' current versions.
-3. Build: walk the fused hits best first; grow a text hit to its whole section when the
-   section is small, else to its neighbours in the section; keep tables whole; stop adding at
-   the budget. Pieces come out merged per section run and in document order.
+2. Search: dense (MiniLM) and sparse (BM25) ``prefetch`` in the index, fused with RRF by
+   the engine, filtered to the routed documents' current versions. The sparse side weighs
+   terms by their IDF among the documents in scope, not the whole index: within one 10-K,
+   "revenue" is common and "retention" is rare, whatever the other filings say.
+3. Cues: chunks that hold a phrase the question quotes go first; a metric question brings
+   the financial statements its inputs sit in (of the best-matching document).
+4. Build (:mod:`indexes.selection`): the hits best first, each with its small section or its
+   table whole; every hit until part of the budget is filled, then only strong hits, up to a
+   cap, so a decisive question costs less than the budget and a spread one more. Pieces come
+   out merged per section run and in document order.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from docthrift.errors import RetrievalError
@@ -18,9 +22,11 @@ from docthrift.models import ContextPiece, DocumentRecord, RetrievedContext
 from docthrift.tokens import count_tokens
 from indexes.backend import Fusion, Hit, Index
 from indexes.catalog import StoredChunk, document_chunks
+from indexes.cues import MAX_MATCHES, phrase_positions, quoted_phrases
 from indexes.embeddings import Embedder
 from indexes.expansion import expand_query
 from indexes.routing import route_question
+from indexes.selection import build_pieces, choose, limits
 from indexes.sparse import query_vector
 from indexes.statements import statement_chunks, statements_for
 
@@ -30,15 +36,29 @@ __all__ = ["Fusion", "Hit", "RetrievalOptions", "build_pieces", "retrieve", "sea
 
 @dataclass(frozen=True)
 class RetrievalOptions:
-    """How retrieval trades tokens for recall; defaults chosen on the dev set (docs/retrieval.md)."""
+    """How retrieval trades tokens for recall; defaults chosen on two dev sets (docs/retrieval.md).
+
+    ``budget`` is the context a question aims at on average: every context holds at least
+    ``floor_share`` of it and strong hits may take it to ``cap_share`` of it
+    (:mod:`indexes.selection`). With ``cap_share`` 1 the budget is fixed: every context fills
+    it and stops there.
+    """
 
     budget: int = 4000
     statement_share: float = 0.6
-    candidates: int = 60
-    prefetch: int = 120
+    candidates: int = 200
+    prefetch: int = 200
     fusion: Fusion = "rrf"
     small_section_tokens: int = 600
     neighbours: int = 0
+    floor_share: float = 0.6
+    cap_share: float = 1.5
+    scoped_idf: bool = True
+
+    @property
+    def cap(self) -> int:
+        """The most tokens one context may hold."""
+        return int(self.budget * max(1.0, self.cap_share))
 
 
 def search_chunks(index: Index, embedder: Embedder, question: str, versions: dict[str, str],
@@ -46,23 +66,8 @@ def search_chunks(index: Index, embedder: Embedder, question: str, versions: dic
     """Fused dense + sparse search over the current versions of the given documents."""
     return index.search(embedder.embed_query(question), query_vector(expand_query(question)),
                         list(versions.values()), prefetch=options.prefetch,
-                        limit=options.candidates, fusion=options.fusion)
-
-
-def _group(chunks: list[StoredChunk], position: int, options: RetrievalOptions) -> list[int]:
-    """The positions a hit brings in: whole small section, else the hit and its neighbours."""
-    hit = chunks[position]
-    if hit.kind == "table":
-        return [position]
-    start = position
-    while start > 0 and chunks[start - 1].section == hit.section and chunks[start - 1].kind == "text":
-        start -= 1
-    stop = position
-    while stop + 1 < len(chunks) and chunks[stop + 1].section == hit.section and chunks[stop + 1].kind == "text":
-        stop += 1
-    if sum(c.tokens for c in chunks[start : stop + 1]) <= options.small_section_tokens:
-        return list(range(start, stop + 1))
-    return list(range(max(start, position - options.neighbours), min(stop, position + options.neighbours) + 1))
+                        limit=options.candidates, fusion=options.fusion,
+                        scoped_idf=options.scoped_idf)
 
 
 def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
@@ -71,67 +76,30 @@ def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
     """Chunks to send, per document, with the best score that brought each in.
 
     ``seed`` chunks (the statements a metric question needs) go first, within
-    ``statement_share`` of the budget; then the hits, best first, until the budget.
+    ``statement_share`` of the budget; then the hits, best first (:func:`indexes.selection.choose`).
     """
-    chosen: dict[str, dict[int, float]] = defaultdict(dict)
-    used = 0
-    for doc_id, positions in (seed or {}).items():
-        for p in positions:
-            cost = catalog[doc_id][p].tokens
-            if used + cost <= options.budget * options.statement_share:
-                chosen[doc_id][p] = 1.0
-                used += cost
-    for hit in hits:
-        chunks = catalog[hit.doc_id]
-        if hit.position >= len(chunks) or hit.position in chosen[hit.doc_id]:
-            continue
-        for group in (_group(chunks, hit.position, options), [hit.position]):
-            new = [p for p in group if p not in chosen[hit.doc_id]]
-            cost = sum(chunks[p].tokens for p in new)
-            if used + cost <= options.budget:
-                for p in new:
-                    chosen[hit.doc_id][p] = hit.score
-                used += cost
-                break
-        if used >= options.budget:
-            break
-    _drop_covered_tables(chosen, catalog)
-    return chosen
+    bounds = limits(options.budget, floor_share=options.floor_share, cap_share=options.cap_share)
+    return choose(hits, catalog, bounds, seed=seed,
+                  seed_tokens=int(options.budget * options.statement_share),
+                  small_section_tokens=options.small_section_tokens,
+                  neighbours=options.neighbours)
 
 
-def _drop_covered_tables(chosen: dict[str, dict[int, float]],
-                         catalog: dict[str, list[StoredChunk]]) -> None:
-    """A table whose page is already in a chosen text chunk of its section is sent once."""
-    for doc_id, positions in chosen.items():
-        chunks = catalog[doc_id]
-        covered = {(chunks[p].section, page) for p in positions if chunks[p].kind == "text"
-                   for page in range(chunks[p].page_start, chunks[p].page_end + 1)}
-        for p in [p for p in positions if chunks[p].kind == "table"]:
-            if (chunks[p].section, chunks[p].page_start) in covered:
-                del positions[p]
-
-
-def build_pieces(chosen: dict[str, dict[int, float]], catalog: dict[str, list[StoredChunk]],
-                 doc_order: list[str]) -> list[ContextPiece]:
-    """Merge chosen chunks into runs of one section and kind, in document order."""
-    pieces: list[ContextPiece] = []
-    for doc_id in doc_order:
-        positions = sorted(chosen.get(doc_id, {}))
-        run: list[StoredChunk] = []
-        for p in positions + [-1]:
-            chunk = catalog[doc_id][p] if p >= 0 else None
-            if run and (chunk is None or chunk.position != run[-1].position + 1
-                        or chunk.section != run[-1].section or chunk.kind != run[-1].kind):
-                text = "\n".join(c.text for c in run)
-                pages = sorted({pg for c in run for pg in range(c.page_start, c.page_end + 1)})
-                pieces.append(ContextPiece(
-                    doc_id=doc_id, section=run[0].section, pages=pages, kind=run[0].kind,  # type: ignore[arg-type]
-                    text=text, tokens=count_tokens(text), position=run[0].position,
-                    score=max(chosen[doc_id][c.position] for c in run)))
-                run = []
-            if chunk is not None:
-                run.append(chunk)
-    return pieces
+def quoted_hits(question: str, hits: list[Hit], catalog: dict[str, list[StoredChunk]]) -> list[Hit]:
+    """The hits with the chunks that hold a quoted phrase moved to the top (best rank first)."""
+    phrases = quoted_phrases(question)
+    if not phrases or not hits:
+        return hits
+    rank = {(h.doc_id, h.position): i for i, h in enumerate(hits)}
+    found: list[tuple[str, int]] = []
+    for phrase in phrases:
+        matches = [(doc_id, p) for doc_id, chunks in catalog.items()
+                   for p in phrase_positions(chunks, phrase)]
+        matches.sort(key=lambda key: rank.get(key, len(rank)))
+        found.extend(matches[:MAX_MATCHES])
+    top = hits[0].score
+    first = [Hit(doc_id, p, top) for doc_id, p in dict.fromkeys(found)]
+    return first + [h for h in hits if (h.doc_id, h.position) not in set(found)]
 
 
 def _whole_documents(index: Index, question: str, doc_ids: list[str], versions: dict[str, str],
@@ -154,10 +122,22 @@ def _whole_documents(index: Index, question: str, doc_ids: list[str], versions: 
                             budget=options.budget, pieces=pieces)
 
 
+def _statement_seed(question: str, hits: list[Hit], catalog: dict[str, list[StoredChunk]],
+                    by_id: dict[str, DocumentRecord]) -> dict[str, list[int]]:
+    """The statement chunks a metric question needs, from the document of its best hit only
+    (with several documents in scope, one set of statements is what the budget allows)."""
+    needed = statements_for(question)
+    if not needed or not hits:
+        return {}
+    best = hits[0].doc_id
+    positions = statement_chunks(catalog[best], by_id[best].statements, needed)
+    return {best: positions} if positions else {}
+
+
 def retrieve(index: Index, embedder: Embedder, question: str, *, doc_id: str | None = None,
              options: RetrievalOptions = RetrievalOptions(),
              records: list[DocumentRecord] | None = None) -> RetrievedContext:
-    """Select context for ``question`` within ``options.budget`` tokens.
+    """Select context for ``question``: about ``options.budget`` tokens, at most ``options.cap``.
 
     Call it inside ``index.reading()`` when ``records`` were read before (so their versions
     stay readable); without ``records`` it reads them and holds that itself.
@@ -189,13 +169,8 @@ def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | Non
             return whole
     hits = search_chunks(index, embedder, question, versions, options)
     catalog = {d: document_chunks(index, d, versions[d]) for d in {h.doc_id for h in hits}}
-    seed: dict[str, list[int]] = {}
-    needed = statements_for(question)
-    if needed:
-        for d in dict.fromkeys(h.doc_id for h in hits):  # documents in order of their best hit
-            positions = statement_chunks(catalog[d], by_id[d].statements, needed)
-            if positions:
-                seed[d] = positions
+    hits = quoted_hits(question, hits, catalog)
+    seed = _statement_seed(question, hits, catalog, by_id)
     chosen = select_positions(hits, catalog, options, seed)
     pieces = build_pieces(chosen, catalog, doc_ids)
     return RetrievedContext(question=question, doc_ids=doc_ids, route=reason,

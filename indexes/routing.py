@@ -3,6 +3,10 @@
 FinanceBench-style questions name the company ("3M", "JnJ", "AMEX") and the period
 ("FY2022", "Q2 of FY2024") but no file. The router matches those against each indexed
 document's metadata; when nothing matches it leaves the whole index in scope.
+
+A question about what is expected of a year ("guidance for FY2023", "expected to accelerate
+in FY2023") is answered by the reports published before it: a company gives its outlook for
+a year in its results for the year before. Such questions also reach the prior year's filings.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ _FY_SHORT = re.compile(r"\bfy\s?'?(\d{2}|\d{4})\b", re.I)
 _FULL_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _QUARTER = re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth)\s+quarter)\b", re.I)
 _QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+_FORWARD = re.compile(
+    r"\b(expect\w*|guidance|outlook|forecast\w*|projected|projections?|anticipat\w*)\b", re.I
+)
 _TYPE_WORDS = {
     "10-K": re.compile(r"\b10-?k\b|annual report", re.I),
     "10-Q": re.compile(r"\b10-?q\b|quarterly report", re.I),
@@ -84,8 +91,10 @@ def years_in(question: str) -> set[int]:
 
 
 def quarter_in(question: str) -> str | None:
-    """The quarter a question names (Q1..Q4), if any."""
-    match = _QUARTER.search(question) or re.search(r"\bq([1-4])'?\s?\d{2,4}", question, re.I)
+    """The quarter a question names (Q1..Q4), if any: "Q2", "2Q", "second quarter", "Q2'23",
+    "FY2023Q1"."""
+    match = (_QUARTER.search(question) or re.search(r"\bq([1-4])'?\s?\d{2,4}", question, re.I)
+             or re.search(r"(?<=\d)\s?q([1-4])\b", question, re.I))
     if not match:
         return None
     groups = [g for g in match.groups() if g]
@@ -100,6 +109,32 @@ class Route:
     reason: str
     company: str | None = None
     years: list[int] = field(default_factory=list)
+
+
+def _types_named(question: str) -> list[str]:
+    """The document types a question names; a quarter alone means a 10-Q or an earnings release."""
+    wanted = [t for t, pattern in _TYPE_WORDS.items() if pattern.search(question)]
+    return wanted or (["10-Q", "earnings"] if quarter_in(question) else [])
+
+
+def _in_period(records: list[DocumentRecord], question: str,
+               year: int | None) -> list[DocumentRecord]:
+    """The records of the fiscal year (else later filings, which still report it), then of
+    the document type and quarter the question names, when any match."""
+    chosen = records
+    if year is not None:
+        same_year = [r for r in chosen if r.metadata.fiscal_year == year]
+        later = [r for r in chosen if (r.metadata.fiscal_year or 0) > year]
+        chosen = same_year or later or chosen
+    wanted = _types_named(question)
+    quarter = quarter_in(question)
+    typed = [r for r in chosen if r.metadata.doc_type in wanted]
+    if typed:
+        chosen = typed
+        if quarter:
+            in_quarter = [r for r in typed if quarter in (r.metadata.fiscal_period or "")]
+            chosen = in_quarter or typed
+    return chosen
 
 
 def route_question(question: str, records: list[DocumentRecord]) -> Route:
@@ -122,22 +157,12 @@ def route_question(question: str, records: list[DocumentRecord]) -> Route:
             by_company.append(record)
     if not by_company:
         return Route(None, "no company named: searching every document")
-    chosen = by_company
     years = sorted(years_in(question))
-    if years:
-        latest = max(years)
-        same_year = [r for r in chosen if r.metadata.fiscal_year == latest]
-        later = [r for r in chosen if (r.metadata.fiscal_year or 0) > latest]
-        chosen = same_year or later or chosen
-    wanted = [t for t, pattern in _TYPE_WORDS.items() if pattern.search(question)]
-    quarter = quarter_in(question)
-    if quarter and not wanted:
-        wanted = ["10-Q", "earnings"]
-    typed = [r for r in chosen if r.metadata.doc_type in wanted]
-    if typed:
-        chosen = typed
-        if quarter:
-            in_quarter = [r for r in typed if quarter in (r.metadata.fiscal_period or "")]
-            chosen = in_quarter or typed
+    chosen = _in_period(by_company, question, max(years) if years else None)
+    if years and _FORWARD.search(question):  # the outlook for a year is published the year before
+        wanted = _types_named(question)
+        earlier = [r for r in _in_period(by_company, question, max(years) - 1)
+                   if not wanted or r.metadata.doc_type in wanted]
+        chosen = chosen + [r for r in earlier if r not in chosen]
     doc_ids = sorted(r.doc_id for r in chosen)
     return Route(doc_ids, f"named {company}" + (f", {years}" if years else ""), company, years)

@@ -134,16 +134,18 @@ class ServerIndex(Index):
 
     def search(self, dense: Sequence[float], sparse: SparseVector, versions: Sequence[str], *,
                prefetch: int, limit: int, fusion: Fusion = "rrf",
-               exact: bool = False) -> list[Hit]:
+               exact: bool = False, scoped_idf: bool = False) -> list[Hit]:
         where = version_filter(versions)
         params = models.SearchParams(exact=True) if exact else None
+        sparse_params = models.SearchParams(
+            exact=exact, idf=models.IdfCorpusParams(corpus=where)) if scoped_idf else params
         result = self.client.query_points(
             self.collection,
             prefetch=[
                 models.Prefetch(query=list(dense), using=DENSE, limit=prefetch, filter=where,
                                 params=params),
                 models.Prefetch(query=_sparse(sparse), using=SPARSE, limit=prefetch,
-                                filter=where, params=params),
+                                filter=where, params=sparse_params),
             ],
             query=models.FusionQuery(
                 fusion=models.Fusion.RRF if fusion == "rrf" else models.Fusion.DBSF),
@@ -231,7 +233,7 @@ class ServerIndex(Index):
         found = self.client.query_points(
             self._passages_name, query=list(vector), limit=limit, with_payload=True,
             query_filter=self._passage_filter(doc_id, sha256)).points
-        return [Passage(p.payload["position"], p.payload["text"], p.payload["pages"])
+        return [Passage(p.payload["position"], p.payload["text"], p.payload["pages"], p.score)
                 for p in found if p.payload]
 
     # -- maintenance -----------------------------------------------------------------------

@@ -100,7 +100,7 @@ def test_query_returns_the_public_shape(api) -> None:  # type: ignore[no-untyped
     cite = body["citations"][0]
     assert set(cite) == {"doc_id", "section", "pages", "kind", "text", "tokens"}
     assert all(isinstance(p, int) and p >= 1 for c in body["citations"] for p in c["pages"])
-    assert 0 < body["usage"]["context_tokens"] <= 1500 < body["baseline_tokens"]
+    assert 0 < body["usage"]["context_tokens"] <= 1.5 * 1500 < body["baseline_tokens"]
 
 
 @pytest.mark.parametrize("body,status,words", [

@@ -34,6 +34,7 @@ def test_periods() -> None:
     assert years_in("capex in FY2022 vs FY21 and 2020") == {2020, 2021, 2022}
     assert quarter_in("Q2 of FY2024") == "Q2" and quarter_in("in the second quarter") == "Q2"
     assert quarter_in("full year") is None
+    assert quarter_in("As of FY2023Q1, why did guidance rise?") == "Q1"
 
 
 def test_routes_by_company_year_and_type() -> None:
@@ -47,3 +48,20 @@ def test_routes_by_company_year_and_type() -> None:
         update={"ticker": "ALL"})}), RECORDS[2]]
     assert route_question("Did ALL raise its dividend?", tickered).doc_ids == ["acme-10k-2022"]
     assert route_question("Did all segments grow?", tickered).doc_ids is None
+
+
+def test_forward_looking_questions_also_reach_the_prior_year() -> None:
+    records = RECORDS + [_rec("acme-10k-2023", "Acme Widgets, Inc.", "10-K", 2023, "FY2023")]
+    # A plain question about FY2023 is answered by the FY2023 filings ...
+    assert route_question("Acme's revenue in FY2023?", records).doc_ids == ["acme-10k-2023",
+                                                                          "acme-10q-2023"]
+    # ... the outlook for FY2023 was given in the FY2022 annual report too.
+    assert route_question("What revenue growth does Acme expect for FY2023?", records).doc_ids \
+        == ["acme-10k-2022", "acme-10k-2023", "acme-10q-2023"]
+    assert route_question("Acme's FY2023 guidance for margins?", records).doc_ids \
+        == ["acme-10k-2022", "acme-10k-2023", "acme-10q-2023"]
+    # A question that names the report it means is not widened to another kind of report.
+    assert route_question("What did Acme expect, per its Q2 2024 10-Q?", records).doc_ids \
+        == ["acme-10q-2023"]
+    assert route_question("Acme's expected capex?", records).doc_ids == [
+        "acme-10k-2022", "acme-10k-2023", "acme-10q-2023"]  # no year: every Acme filing
