@@ -70,6 +70,11 @@ class Settings(BaseSettings):
         "unchanged), onnx (fp32, same vectors as torch), torch or torch-bf16.",
     )
     embedding_batch_size: int = Field(32, ge=1, le=512, description="Texts per embedding batch.")
+    extract_ahead: int = Field(
+        2, ge=0, le=8,
+        description="Documents read in a separate extraction process ahead of the one being "
+        "embedded, so reading and embedding overlap; 0 reads each in this process when due.",
+    )
 
     # Language model
     openai_api_key: SecretStr | None = Field(

@@ -24,6 +24,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
+from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
 from prefect.transactions import get_transaction
 
@@ -41,6 +42,7 @@ from extractors.sources import (
     pipeline_fingerprint,
     plan_changes,
 )
+from extractors.worker import extraction_worker, run_ahead
 from flows.ingest_summary import describe, outcome_line, table_rows
 from flows.outcome import finish
 from indexes import store
@@ -64,6 +66,9 @@ class Unreadable:
     """A file that cannot be turned into a document, and why (the error's message)."""
 
     reason: str
+
+
+Extraction = PrefectFuture[Document | Unreadable]  # a submitted extract-document run
 
 
 def fingerprint_of(settings: Settings) -> str:
@@ -103,8 +108,12 @@ def _extraction_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -
 
 @task(name="extract-document", task_run_name="extract-document [{doc_id}]",
       cache_key_fn=_extraction_cache_key, persist_result=True, cache_expiration=EXTRACTION_CACHE)
-def extract(path: Path, doc_id: str, sha256: str) -> Document | Unreadable:
+def extract(path: Path, doc_id: str, sha256: str,
+            separate_process: bool = False) -> Document | Unreadable:
     """Read a PDF into a Document; cached by content hash, file name and extractor version.
+
+    With ``separate_process`` the reading happens in the extraction worker's child process
+    (:mod:`extractors.worker`), so that this process embeds another document meanwhile.
 
     A file that cannot be read (not a PDF, encrypted, damaged) is expected trouble with the
     input, not a crash: the task returns the reason instead of raising, so Prefect logs no
@@ -114,7 +123,10 @@ def extract(path: Path, doc_id: str, sha256: str) -> Document | Unreadable:
     """
     get_run_logger().info("%s: extracting", shown(path.name))
     try:
-        document = extract_document(path, doc_id=doc_id)
+        if separate_process:
+            document = extraction_worker().extract(path, doc_id=doc_id)
+        else:
+            document = extract_document(path, doc_id=doc_id)
     except ExtractionError as exc:
         return _uncached(Unreadable(str(exc)))
     if document.sha256 != sha256:
@@ -214,11 +226,17 @@ def _failed(doc_id: str, file: str, started: float, error: str) -> DocumentResul
                           seconds=round(time.perf_counter() - started, 2), error=error)
 
 
-def _ingest_one(item: PlannedFile, settings: Settings) -> DocumentResult:
+def _start_extraction(item: PlannedFile, separate_process: bool) -> Extraction | None:
+    if item.status not in ("added", "updated"):
+        return None
+    return extract.submit(item.path, item.doc_id, item.sha256, separate_process)
+
+
+def _ingest_one(item: PlannedFile, extraction: Extraction, settings: Settings) -> DocumentResult:
     started = time.perf_counter()
     progress.report("document-started", doc_id=item.doc_id)
     try:
-        document = extract(item.path, item.doc_id, item.sha256)
+        document = extraction.result()
         if isinstance(document, Unreadable):
             return _failed(item.doc_id, item.file, started, document.reason)
         enrichment_tokens = 0
@@ -255,12 +273,13 @@ def _unchanged(item: PlannedFile, settings: Settings) -> DocumentResult:
     )
 
 
-def _process(item: PlannedFile, settings: Settings) -> DocumentResult:
+def _process(item: PlannedFile, extraction: Extraction | None,
+             settings: Settings) -> DocumentResult:
     if item.status == "failed":
         return _failed(item.doc_id, item.file, time.perf_counter(), item.error or "")
-    if item.status in ("unchanged", "duplicate"):
+    if extraction is None:  # unchanged or a duplicate
         return _unchanged(item, settings)
-    return _ingest_one(item, settings)
+    return _ingest_one(item, extraction, settings)
 
 
 def _remove_one(record: DocumentRecord, settings: Settings) -> DocumentResult:
@@ -326,7 +345,11 @@ def ingest_documents(paths: list[str], overrides: dict[str, Any] | None = None,
     if leftovers := clean_index(settings):
         get_run_logger().info("deleted %d chunks left behind by an interrupted run", leftovers)
     progress.report("planned", total=len(plan.files) + len(plan.removed), todo=plan.todo)
-    results = [_done(_process(item, settings)) for item in plan.files]
+    # The next documents are read in a worker process while this one embeds and writes.
+    ahead = settings.extract_ahead if plan.todo > 1 else 0
+    with extraction_worker().in_use():
+        pipeline = run_ahead(plan.files, lambda item: _start_extraction(item, ahead > 0), ahead)
+        results = [_done(_process(item, extraction, settings)) for item, extraction in pipeline]
     results += [_done(_remove_one(record, settings)) for record in plan.removed]
     summary = IngestSummary(documents=results, seconds=time.perf_counter() - started)
     line = describe(summary)

@@ -185,9 +185,10 @@ def test_killed_runs_leave_documents_whole_and_the_next_run_converges(  # type: 
     partial = [c for c in chunks if c["doc_id"] == TENK and c["doc_version"] != records[TENK].version]
     assert len(partial) == BATCH < before[TENK].chunks  # one batch of several was written
 
-    # Kill 2: during the extraction of the 10-Q, after the 10-K's new version went in.
+    # Kill 2: right after the 10-K's new version went in, while the 10-Q's is being made (its
+    # reading ran ahead, during the first run or this one).
     run = Ingest(home, folder)
-    run.wait_for(lambda: f"{TENQ}.pdf: extracting" in run.output)
+    run.wait_for(lambda: f"{TENK}: switched to the new version" in run.output)
     run.kill()
     assert "chunks left behind by an interrupted run" in run.output  # kill 1's leftovers
     assert f"{TENK}.pdf: extracting" not in run.output  # the extraction came from the cache
