@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,19 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from core.settings import Settings, load_settings
 from flows.ingest import ingest_documents
 from indexes import store
+from tests.server_helpers import start_server
 
 LATIN1 = os.fsdecode(b"r\xe9sultats_2025Q1.pdf")  # a file name that is not UTF-8
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -37,14 +30,7 @@ def _serving(settings: Settings) -> Iterator[str]:
     """
     from docthrift.api import create_app
 
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 60
-    while not server.started and time.time() < deadline:
-        time.sleep(0.1)
+    server, thread, port = start_server(create_app(settings))
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

@@ -4,7 +4,6 @@ would spawn it) and streamable HTTP, over a real index of the samples built here
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from core.tokens import count_tokens
 from flows.ingest import ingest_documents
 from indexes import store
 from tests.conftest import CACHE, REPO
+from tests.server_helpers import free_port
 
 NW_10K, CONTOSO = "northwind_2024_10K", "contoso_2024Q4_earnings"
 TOOLS = {"search_documents", "list_documents", "get_document_outline", "read_section"}
@@ -137,15 +137,9 @@ def test_errors_reach_the_agent(home: Path) -> None:
     anyio.run(run)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def http_server(home: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "docthrift.cli", "mcp", "--home", str(home),
          "--transport", "streamable-http", "--port", str(port)],

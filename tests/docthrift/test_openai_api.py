@@ -4,9 +4,7 @@ the upstream model."""
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from answering.extractive import EXTRACTIVE_LABEL
 from core.prompting import INSTRUCTIONS, NOT_IN_CONTEXT
 from flows.ingest import ingest_documents
 from indexes import store
+from tests.server_helpers import start_server
 
 KEY = "s3cret"
 ANSWER = "Net revenue was $1,284.6 million in fiscal 2024 (p. 9)."
@@ -29,17 +28,7 @@ NW_10K, NW_10Q, CONTOSO = "northwind_2024_10K", "northwind_2025Q1_10Q", "contoso
 def _serve(settings: Any) -> tuple[uvicorn.Server, threading.Thread, str]:
     from docthrift.api import create_app
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 120
-    while not server.started and time.time() < deadline:
-        time.sleep(0.1)
-    assert server.started, "the API did not start"
+    server, thread, port = start_server(create_app(settings))
     return server, thread, f"http://127.0.0.1:{port}/v1"
 
 

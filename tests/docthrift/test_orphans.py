@@ -15,7 +15,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,9 +24,14 @@ import httpx
 import pytest
 
 from tests.conftest import DEV_DATA, needs_dev_data
+from tests.server_helpers import wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 DEADLINE_S = 240
+
+
+def _wait_for(what: str, check: Callable[[], Any], timeout_s: float = DEADLINE_S) -> Any:
+    return wait_for(what, check, timeout_s, every_s=0.2)
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
@@ -60,19 +64,9 @@ def _running(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its exit status waits to be read
 
 
-def _wait(what: str, check: Callable[[], Any], timeout_s: float = DEADLINE_S) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout_s:g} s waiting for {what}")
-
-
 def _kill_9(proc: subprocess.Popen[Any]) -> list[int]:
     """SIGKILL the process alone (not its group); return its Prefect server's pid(s)."""
-    servers = _wait("the Prefect server child", lambda: _prefect_children(proc.pid), 120)
+    servers = _wait_for("the Prefect server child", lambda: _prefect_children(proc.pid), 120)
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
     return servers
@@ -80,7 +74,7 @@ def _kill_9(proc: subprocess.Popen[Any]) -> list[int]:
 
 def _assert_gone(servers: list[int]) -> None:
     try:
-        _wait("the orphaned Prefect server to end", lambda: not any(map(_running, servers)), 60)
+        _wait_for("the orphaned Prefect server to end", lambda: not any(map(_running, servers)), 60)
     finally:
         for pid in servers:  # never leave one behind, whatever the outcome
             if _running(pid):
@@ -105,7 +99,7 @@ def test_a_killed_ingest_takes_its_prefect_server_along(  # type: ignore[no-unty
         proc = subprocess.Popen([*command, "--verbose"], env=_env(home), stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait("a document being extracted", lambda: b": extracting" in log.read_bytes())
+        _wait_for("a document being extracted", lambda: b": extracting" in log.read_bytes())
         servers = _kill_9(proc)
     finally:
         if proc.poll() is None:
@@ -140,7 +134,7 @@ def _serve(home: Path, source: Path, log: Path) -> Iterator[tuple[subprocess.Pop
             return False
 
     try:
-        _wait("the server", up)
+        _wait_for("the server", up)
         yield proc, url
     finally:
         if proc.poll() is None:
@@ -160,7 +154,7 @@ def test_serve_after_kill_9_knows_earlier_runs_and_a_second_serve_says_one_line(
 
     with _serve(home, source, log) as (proc, url):
         first = httpx.post(f"{url}/v1/ingest", timeout=60).json()["run_id"]
-        done = _wait("the first run", lambda: (r := httpx.get(
+        done = _wait_for("the first run", lambda: (r := httpx.get(
             f"{url}/v1/ingest/{first}", timeout=60).json())["status"] != "running" and r)
         assert done["status"] == "completed", done
         shutil.copy(DEV_DATA / "pdfs" / "AMCOR_2023Q4_EARNINGS.pdf", source)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,15 +22,10 @@ import httpx
 import pytest
 
 from tests.conftest import DEV_DATA, needs_dev_data
+from tests.server_helpers import free_port
 
 FILINGS = ("BESTBUY_2024Q2_10Q.pdf", "JOHNSON_JOHNSON_2022Q4_EARNINGS.pdf")
 CLIENTS = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait(what: str, check: Any, timeout_s: float, proc: subprocess.Popen[bytes], log: Path) -> Any:
@@ -57,7 +51,7 @@ def server(samples_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
         shutil.copy(pdf, source / pdf.name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(DOCTHRIFT_HOME=str(tmp_path / "home"), DOCTHRIFT_SOURCE_DIR=str(source))
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(

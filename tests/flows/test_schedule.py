@@ -7,20 +7,18 @@ re-indexed, a deleted one is dropped; the runs show on the Prefect server as Com
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pymupdf
 import pytest
-import uvicorn
 from prefect import flow, task
 from typer.testing import CliRunner
 
@@ -31,25 +29,10 @@ from docthrift.cli import app
 from extractors.sources import file_sha256
 from flows.scheduler import IngestSchedule
 from indexes import store
+from tests.server_helpers import start_server, wait_for
 
 INTERVAL_S = 3
 DOC = "watched_report"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(what: str, check: Callable[[], Any], timeout_s: float = 90) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {timeout_s:g} s waiting for {what}")
 
 
 def _drop(data: bytes, target: Path) -> None:
@@ -68,12 +51,7 @@ def scheduled_api(prefect_harness, tmp_path: Path) -> Iterator[tuple[httpx.Clien
     settings = load_settings(home=tmp_path / "home", collection=f"s{uuid.uuid4().hex[:10]}",
                              source_dir=watched)
     app = create_app(settings, schedule=IngestSchedule(interval=INTERVAL_S))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    _wait("the API to start", lambda: server.started or not thread.is_alive(), 120)
-    assert server.started, "the API did not start"
+    server, thread, port = start_server(app)
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
     yield client, watched, settings
     client.close()
@@ -105,7 +83,7 @@ def test_scheduled_runs_add_update_and_remove(scheduled_api, samples_dir: Path) 
     target = watched / f"{DOC}.pdf"
     original = (samples_dir / "contoso_2024Q4_earnings.pdf").read_bytes()
     _drop(original, target)
-    first = _wait("the dropped file to be indexed", lambda: _record(api))
+    first = wait_for("the dropped file to be indexed", lambda: _record(api))
     assert first["sha256"] == file_sha256(target)
     question = "What revenue did Contoso report for Q4 2024?"
     answer = api.post("/v1/query", json={"question": question})
@@ -120,7 +98,7 @@ def test_scheduled_runs_add_update_and_remove(scheduled_api, samples_dir: Path) 
         changed = doc.tobytes()
     _drop(changed, target)
     new_sha = file_sha256(target)
-    second = _wait("the changed file to be re-indexed",
+    second = wait_for("the changed file to be re-indexed",
                    lambda: (r := _record(api)) and r["sha256"] == new_sha and r)
     assert second["page_count"] == first["page_count"] + 1
     lab = api.post("/v1/query", json={"question": "Where did Contoso open a research lab?",
@@ -130,7 +108,7 @@ def test_scheduled_runs_add_update_and_remove(scheduled_api, samples_dir: Path) 
 
     # Removed: deleting the file drops the document at a later run.
     target.unlink()
-    _wait("the deleted file to leave the index", lambda: _record(api) is None)
+    wait_for("the deleted file to leave the index", lambda: _record(api) is None)
     assert DOC not in {d["doc_id"] for d in api.get("/v1/documents").json()["documents"]}
     removed_s = time.monotonic() - started
 
@@ -142,7 +120,7 @@ def test_scheduled_runs_add_update_and_remove(scheduled_api, samples_dir: Path) 
         states = [r.state.type.value if r.state else "NONE" for r in runs]
         return None if {"PENDING", "RUNNING"} & set(states) else states
 
-    states = _wait("the last run to finish", settled, 60)
+    states = wait_for("the last run to finish", settled, 60)
     completed = states.count("COMPLETED")
     assert completed >= 3, states
     assert set(states) <= {"COMPLETED", "CANCELLED", "SCHEDULED"}, states
