@@ -36,7 +36,7 @@ _SPECIAL_TOKENS = {"<|endoftext|>": 199999, "<|endofprompt|>": 200018}
 @lru_cache(maxsize=1)
 def encoding() -> tiktoken.Encoding:
     """Return the o200k_base encoding built from the vendored, hash-checked ranks file."""
-    data = resources.files("docthrift.data").joinpath(_RANKS_FILE).read_bytes()
+    data = resources.files("core.data").joinpath(_RANKS_FILE).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != O200K_SHA256:
         raise ConfigError(

@@ -23,7 +23,7 @@ def test_vendored_file_is_the_hash_checked_one() -> None:
     import hashlib
     from importlib import resources
 
-    data = resources.files("docthrift.data").joinpath("o200k_base.tiktoken").read_bytes()
+    data = resources.files("core.data").joinpath("o200k_base.tiktoken").read_bytes()
     assert hashlib.sha256(data).hexdigest() == tokens.O200K_SHA256
 
 
@@ -53,7 +53,7 @@ def test_equals_tiktokens_own_o200k_base(tmp_path, monkeypatch) -> None:  # type
     import tiktoken
     import tiktoken.registry
 
-    source = resources.files("docthrift.data").joinpath("o200k_base.tiktoken")
+    source = resources.files("core.data").joinpath("o200k_base.tiktoken")
     with resources.as_file(source) as path:
         shutil.copy(path, tmp_path / "fb374d419588a4632f3f557e76b4b70aebbca790")
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
