@@ -10,6 +10,7 @@ import pytest
 from core.errors import DatasetError
 from evals.comparison import build_comparisons, company_and_year, write_comparisons
 from evals.models import EvalQuestion
+from tests.conftest import needs_dev_data
 
 
 def _q(n: int, doc_id: str, pages: list[int]) -> EvalQuestion:
@@ -58,12 +59,11 @@ def test_the_draw_never_changes(tmp_path: Path) -> None:
     assert rows[0]["gold"] == {"ACME_2022_10K": [3, 5], "Acme_2023Q2_10Q": [2]}
 
 
+@needs_dev_data
 def test_the_dev_set_builds() -> None:
     from benchmarks.common import DEV
     from evals.datasets import load_dataset
 
-    if not (DEV / "questions.jsonl").is_file():
-        pytest.skip("the FinanceBench dev data is not here")
     items = build_comparisons(load_dataset(DEV / "questions.jsonl"))
     assert {i.kind for i in items} == {"same-company", "same-year"}
     for item in items:
