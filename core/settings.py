@@ -69,7 +69,10 @@ class Settings(BaseSettings):
         "onnx-int8 (fastest; vectors within cosine 0.99 of fp32, evidence recall measured "
         "unchanged), onnx (fp32, same vectors as torch), torch or torch-bf16.",
     )
-    embedding_batch_size: int = Field(32, ge=1, le=512, description="Texts per embedding batch.")
+    embedding_batch_size: int = Field(
+        8, ge=1, le=512,
+        description="Texts per embedding batch. Small batches are faster on CPU: on 2 cores 8 "
+        "chunks a batch embed about 30% more per second than 32 (int8 ONNX and fp32 torch).")
     extract_ahead: int = Field(
         2, ge=0, le=8,
         description="Documents read in a separate extraction process ahead of the one being "

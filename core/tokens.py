@@ -75,8 +75,13 @@ def _count_cached(text: str) -> int:
 
 
 def count_many(texts: list[str]) -> list[int]:
-    """Count tokens of many texts at once (uses tiktoken's thread pool)."""
-    return [len(ids) for ids in encoding().encode_ordinary_batch(texts)]
+    """Count tokens of many texts, one after the other.
+
+    Not tiktoken's ``encode_ordinary_batch``: it starts a thread pool on every call, which
+    for the short lines of a section costs 40 times the counting itself.
+    """
+    encode = encoding().encode_ordinary
+    return [len(encode(text)) for text in texts]
 
 
 def truncate_to_tokens(text: str, max_tokens: int) -> tuple[str, bool]:

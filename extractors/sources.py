@@ -29,7 +29,7 @@ from core.paths import shown
 from extractors.pdf import doc_id_from_path
 
 # Bump when extraction output changes for the same bytes: indexed documents are redone.
-EXTRACTOR_VERSION = "extract-3"
+EXTRACTOR_VERSION = "extract-4"
 
 FileStatus = Literal["added", "updated", "unchanged", "duplicate", "failed"]
 

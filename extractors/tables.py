@@ -5,7 +5,8 @@ Per page:
 1. a cheap pre-filter on the page text (:func:`looks_tabular`) decides whether the table
    finder runs at all: it costs 0.05-0.3 s a page and filings have hundreds of pages;
 2. ``page.find_tables(use_layout=False)`` locates tables drawn with ruling lines or
-   shaded rows (stacked one-row boxes are merged). Where it finds none, the page's own
+   shaded rows (stacked one-row boxes are merged), reading the page's words as its
+   characters (:mod:`extractors.finder_chars`). Where it finds none, the page's own
    lines are searched for runs of rows with amounts: many filings draw no lines at all,
    and the finder's ``"text"`` strategy was tried there but returns boxes that start in
    the middle of the row labels ("income" for "Net income");
@@ -27,6 +28,7 @@ import re
 import pymupdf
 
 from core.models import Section, Table
+from extractors.finder_chars import words_as_chars
 from extractors.table_headers import region_grids
 from extractors.table_layout import (
     Grid,
@@ -122,11 +124,13 @@ def page_tables(page: pymupdf.Page) -> list[Grid]:
     Returns:
         One grid per table: rows of cell strings, all as wide as the header row.
     """
-    words = [w[:5] for w in page.get_text("words") if w[4].strip()]
+    textpage = page.get_textpage()
+    words = [w[:5] for w in page.get_text("words", textpage=textpage) if w[4].strip()]
     if not words:
         return []
     lines = group_lines(words)
-    finder = page.find_tables(**FINDER_SETTINGS)
+    with words_as_chars(textpage, words):
+        finder = page.find_tables(**FINDER_SETTINGS)
     boxes = merge_boxes(
         [pymupdf.Rect(t.bbox) for t in finder.tables] if finder else [], line_height(lines)
     )
