@@ -34,8 +34,6 @@ Word = tuple[float, float, float, float, str]
 
 _local = threading.local()
 _stock: Any = getattr(_table, "make_chars", None)
-_installed = False
-_install_lock = threading.Lock()
 
 
 def supported() -> bool:
@@ -54,20 +52,11 @@ def words_as_chars(textpage: pymupdf.TextPage, words: list[Word]) -> Iterator[No
     if not supported():
         yield
         return
-    _install()
     _local.words, _local.textpage = words, textpage
     try:
         yield
     finally:
         _local.words = _local.textpage = None
-
-
-def _install() -> None:
-    global _installed
-    with _install_lock:
-        if not _installed:
-            _table.make_chars = _make_chars
-            _installed = True
 
 
 def _make_chars(page: pymupdf.Page, clip: Any = None) -> Any:
@@ -86,3 +75,8 @@ def _make_chars(page: pymupdf.Page, clip: Any = None) -> Any:
                       "text": text, "upright": True, "object_type": "char",
                       "page_number": page.number + 1})
     return _local.textpage
+
+
+# Installed once, at import: without words set in this thread it is the stock function.
+if supported():
+    _table.make_chars = _make_chars
