@@ -7,8 +7,8 @@ is small, a table whole, else the chunk and its neighbours):
 1. every hit is taken until the context holds ``floor_share`` of the budget;
 2. after that only *strong* hits are taken, up to ``cap_share`` of the budget. A hit is
    strong when its fused RRF score reaches :func:`strength_threshold`: at a 4,000-token
-   budget that is a chunk in the top four of the dense or the sparse list, or in about the
-   top ten of both.
+   budget that is a chunk in the top five of the dense or the sparse list, or in about the
+   top twelve of both.
 
 When the two searches agree (the same few chunks on top of both lists), few hits are strong
 and the context stops early; when they disagree or the question's evidence is spread, many
@@ -46,9 +46,9 @@ class Limits:
 def strength_threshold(budget: int) -> float:
     """The fused score from which a hit is strong at this budget.
 
-    With Qdrant's RRF (k = 2), a chunk ranked r-th (from 0) in one list scores 1 / (3 + r)
-    from it. At 4,000 tokens the threshold is 0.15: rank 3 or better in one list, or about
-    rank 10 in both. Smaller budgets ask for more agreement, larger ones for less.
+    With Qdrant's RRF (k = 2), a chunk ranked r-th (from 0) in one list scores 1 / (2 + r)
+    from it. At 4,000 tokens the threshold is 0.15: rank 4 or better in one list, or about
+    rank 11 in both. Smaller budgets ask for more agreement, larger ones for less.
     """
     return REFERENCE_STRENGTH * (REFERENCE_BUDGET / budget) ** STRENGTH_EXPONENT
 

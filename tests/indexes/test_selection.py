@@ -21,18 +21,18 @@ OPTIONS = RetrievalOptions(budget=4000)  # floor 2,400, cap 6,000, strong from 0
 
 def _rrf(rank_dense: int | None, rank_sparse: int | None) -> float:
     """Qdrant's RRF score (k = 2) of a chunk at these 0-based ranks."""
-    return sum(1 / (3 + r) for r in (rank_dense, rank_sparse) if r is not None)
+    return sum(1 / (2 + r) for r in (rank_dense, rank_sparse) if r is not None)
 
 
 def _tokens(chosen: dict[str, dict[int, float]]) -> int:
     return sum(CATALOG["d"][p].tokens for p in chosen["d"])
 
 
-def test_strength_is_top_four_of_one_list_or_top_ten_of_both_at_4000() -> None:
+def test_strength_is_top_five_of_one_list_or_top_twelve_of_both_at_4000() -> None:
     tau = strength_threshold(4000)
     assert tau == pytest.approx(0.15)
-    assert _rrf(3, None) >= tau > _rrf(4, None)
-    assert _rrf(10, 10) >= tau > _rrf(12, 12)
+    assert _rrf(4, None) >= tau > _rrf(5, None)
+    assert _rrf(11, 11) >= tau > _rrf(12, 12)
     assert strength_threshold(1000) > strength_threshold(2000) > tau > strength_threshold(8000)
     bounds = limits(4000, floor_share=0.6, cap_share=1.5)
     assert (bounds.floor, bounds.cap) == (2400, 6000)
@@ -51,12 +51,12 @@ def test_decisive_hits_stop_below_the_budget() -> None:
 
 
 def test_spread_hits_grow_past_the_budget_and_never_past_the_cap() -> None:
-    # The lists disagree: each has its own top four, and two more chunks rank about tenth in
-    # both; all ten are strong, then come weak ones.
+    # The lists disagree: each has its own top four, and two more chunks rank about eleventh
+    # in both; all ten are strong, then come weak ones (from rank 5 of one list).
     hits = [Hit("d", r, _rrf(r, None)) for r in range(4)]
     hits += [Hit("d", 20 + r, _rrf(None, r)) for r in range(4)]
-    hits += [Hit("d", 30, _rrf(9, 9)), Hit("d", 31, _rrf(10, 10))]
-    hits += [Hit("d", 10 + r, _rrf(r + 4, None)) for r in range(6)]
+    hits += [Hit("d", 30, _rrf(10, 10)), Hit("d", 31, _rrf(11, 11))]
+    hits += [Hit("d", 10 + r, _rrf(r + 5, None)) for r in range(6)]
     hits.sort(key=lambda h: -h.score)
     chosen = select_positions(hits, CATALOG, OPTIONS)
     assert sorted(chosen["d"]) == [0, 1, 2, 3, 20, 21, 22, 23, 30, 31]

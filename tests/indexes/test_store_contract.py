@@ -93,6 +93,11 @@ def test_search_fuses_both_sides_within_the_given_versions(index: Index, docs, e
         assert hits and {h.doc_id for h in hits} == {TENK}
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
         assert len({h.position for h in hits}) == len(hits)
+    # RRF with k = 2 scores rank r (from 0) of a list 1 / (2 + r): the best hit holds at least
+    # the top of one list (1/2), and nothing beats the top of both (1). The adaptive budget's
+    # strength threshold (indexes/selection.py) is stated in these terms.
+    fused = _query(index, tenk, embedder, "Northwind net revenue")
+    assert 0.5 <= fused[0].score <= 1.0
     # No HNSW graph is built: the default search is the exact one (ties may come in any order).
     exact = _query(index, tenk, embedder, "Northwind net revenue", exact=True)
     assert _scored(exact) == _scored(_query(index, tenk, embedder, "Northwind net revenue"))
