@@ -6,7 +6,7 @@
    terms by their IDF among the documents in scope, not the whole index: within one 10-K,
    "revenue" is common and "retention" is rare, whatever the other filings say.
 3. Cues: chunks that hold a phrase the question quotes go first; a metric question brings
-   the financial statements its inputs sit in (of the best-matching document).
+   the financial statements its inputs sit in (of the best-matching document that has them).
 4. Build (:mod:`indexes.selection`): the hits best first, each with its small section or its
    table whole; every hit until part of the budget is filled, then only strong hits, up to a
    cap, so a decisive question costs less than the budget and a spread one more. Pieces come
@@ -26,13 +26,13 @@ from indexes.catalog import StoredChunk, document_chunks, whole_text
 from indexes.cues import MAX_MATCHES, phrase_positions, quoted_phrases
 from indexes.embeddings import Embedder
 from indexes.expansion import expand_query
-from indexes.routing import Route, route_question
+from indexes.routing import Route, question_parts, route_question
 from indexes.selection import build_pieces, choose, limits
 from indexes.sparse import query_vector
-from indexes.statements import statement_chunks, statements_for
+from indexes.statements import statement_seed
 
 __all__ = ["WHOLE_ROUTE", "Fusion", "Hit", "RetrievalOptions", "build_pieces", "retrieve",
-           "search_chunks", "select_positions"]
+           "search_chunks", "search_parts", "select_positions"]
 
 WHOLE_ROUTE = "; whole document"  # ends the route of a context that is the documents whole
 
@@ -78,6 +78,24 @@ def search_chunks(index: Index, embedder: Embedder, question: str, versions: dic
                         limit=options.candidates, fusion=options.fusion,
                         scoped_idf=options.scoped_idf)
     return sorted(hits, key=lambda h: (-h.score, h.doc_id, h.position))
+
+
+def search_parts(index: Index, embedder: Embedder, parts: list[str], versions: dict[str, str],
+                 options: RetrievalOptions) -> list[Hit]:
+    """:func:`search_chunks` for a question of several parts ("(1) ... (2) ...", sentences
+    about different companies): each part searched alone and the lists merged by fused score,
+    a chunk keeping its best. Searched as one text, the part with the rarer words takes the
+    top of both lists and the other part's evidence falls below the budget; merged, every
+    part's best hits come first (the scores are rank-based, so comparable across the lists)."""
+    if len(parts) <= 1:
+        return search_chunks(index, embedder, " ".join(parts), versions, options)
+    best: dict[tuple[str, int], Hit] = {}
+    for part in parts:
+        for hit in search_chunks(index, embedder, part, versions, options):
+            key = (hit.doc_id, hit.position)
+            if key not in best or best[key].score < hit.score:
+                best[key] = hit
+    return sorted(best.values(), key=lambda h: (-h.score, h.doc_id, h.position))
 
 
 def select_positions(hits: list[Hit], catalog: dict[str, list[StoredChunk]],
@@ -132,18 +150,6 @@ def _whole_documents(index: Index, question: str, doc_ids: list[str], versions: 
                             budget=options.budget, pieces=pieces)
 
 
-def _statement_seed(question: str, hits: list[Hit], catalog: dict[str, list[StoredChunk]],
-                    by_id: dict[str, DocumentRecord]) -> dict[str, list[int]]:
-    """The statement chunks a metric question needs, from the document of its best hit only
-    (with several documents in scope, one set of statements is what the budget allows)."""
-    needed = statements_for(question)
-    if not needed or not hits:
-        return {}
-    best = hits[0].doc_id
-    positions = statement_chunks(catalog[best], by_id[best].statements, needed)
-    return {best: positions} if positions else {}
-
-
 def retrieve(index: Index, embedder: Embedder, question: str, *, doc_id: str | None = None,
              options: RetrievalOptions = RetrievalOptions(),
              records: list[DocumentRecord] | None = None,
@@ -186,10 +192,11 @@ def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | Non
         whole = _whole_documents(index, question, doc_ids, versions, reason, options)
         if whole is not None:
             return whole
-    hits = search_chunks(index, embedder, question, versions, options)
+    hits = search_parts(index, embedder, question_parts(question, records), versions, options)
     catalog = {d: document_chunks(index, d, versions[d]) for d in {h.doc_id for h in hits}}
     hits = quoted_hits(question, hits, catalog)
-    seed = _statement_seed(question, hits, catalog, by_id)
+    seed = statement_seed(question, [h.doc_id for h in hits], catalog,
+                          {d: by_id[d].statements for d in catalog})
     chosen = select_positions(hits, catalog, options, seed, held)
     pieces = build_pieces(chosen, catalog, doc_ids)
     return RetrievedContext(question=question, doc_ids=doc_ids, route=reason,

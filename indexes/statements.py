@@ -57,3 +57,22 @@ def statement_chunks(chunks: list[StoredChunk], pages: dict[str, int], kinds: se
         text = [c.position for c in chunks if c.kind == "text" and c.page_start <= page <= c.page_end]
         positions.extend(tables or text)
     return positions
+
+
+def statement_seed(question: str, ranked: list[str], catalog: dict[str, list[StoredChunk]],
+                   pages: dict[str, dict[str, int]]) -> dict[str, list[int]]:
+    """The statement chunks a metric question needs, from one document: the first of
+    ``ranked`` (document ids in the order of their best hit) that has them.
+
+    With several documents in scope one set of statements is what the budget allows; the
+    best-ranked document may have none that ingestion recognised (an earnings release whose
+    tables carry no statement headings), and then the next one's are taken.
+    """
+    needed = statements_for(question)
+    if not needed:
+        return {}
+    for doc_id in dict.fromkeys(ranked):
+        positions = statement_chunks(catalog[doc_id], pages.get(doc_id, {}), needed)
+        if positions:
+            return {doc_id: positions}
+    return {}

@@ -11,7 +11,7 @@ import pytest
 
 from answering.answering import QueryService, answer_question
 from indexes import store
-from indexes.retrieval import Hit, RetrievalOptions, search_chunks
+from indexes.retrieval import Hit, RetrievalOptions, search_chunks, search_parts
 from tests.conftest import DEV_DATA, needs_dev_data
 
 pytestmark = needs_dev_data
@@ -105,3 +105,26 @@ def test_the_budget_is_a_mean_and_the_cap_a_limit(home, embedder) -> None:  # ty
                    .usage.context_tokens for q, d in questions]
     assert all(0 < size <= budget for size in fixed_sizes)
     assert sizes != fixed_sizes
+
+
+def test_a_question_in_parts_gets_each_parts_best_hits(home, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Each part searched alone, the lists merged: every part's best hit leads, each chunk
+    appears once with the best score any part gave it."""
+    service = _service(home, "filings", embedder)
+    versions = {r.doc_id: r.current_version for r in service.records()
+                if r.doc_id in (EARNINGS, EIGHT_K)}
+    parts = ["What adjusted EPS does the company expect for 2023?",
+             "Which officer's appointment does the current report announce?"]
+    options = RetrievalOptions()
+    alone = [search_chunks(service.index, embedder, part, versions, options) for part in parts]
+    merged = search_parts(service.index, embedder, parts, versions, options)
+    keys = [(h.doc_id, h.position) for h in merged]
+    assert len(keys) == len(set(keys))
+    best: dict[tuple[str, int], float] = {}
+    for hits in alone:
+        for h in hits:
+            best[(h.doc_id, h.position)] = max(best.get((h.doc_id, h.position), 0.0), h.score)
+    assert {k: h.score for k, h in zip(keys, merged)} == best
+    assert {(hits[0].doc_id, hits[0].position) for hits in alone} <= set(keys[:2])
+    # A question of one part is a plain search.
+    assert search_parts(service.index, embedder, parts[:1], versions, options) == alone[0]

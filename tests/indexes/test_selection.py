@@ -8,6 +8,7 @@ from indexes.catalog import StoredChunk
 from indexes.cues import phrase_positions, quoted_phrases
 from indexes.retrieval import Hit, RetrievalOptions, quoted_hits, select_positions
 from indexes.selection import limits, strength_threshold
+from indexes.statements import statement_seed
 
 
 def _chunk(position: int, tokens: int = 500, text: str = "", section: str = "") -> StoredChunk:
@@ -87,3 +88,16 @@ def test_chunks_holding_a_quoted_phrase_go_first() -> None:
     moved = quoted_hits('How many days do the "coastal walks" take?', hits, {"d": chunks})
     assert [(h.position, h.score) for h in moved] == [(2, 0.6), (1, 0.6), (3, 0.6), (0, 0.5)]
     assert quoted_hits("No quotes here?", hits, {"d": chunks}) == hits
+
+
+def test_statements_come_from_the_best_ranked_document_that_has_them() -> None:
+    def table(doc: str, position: int, page: int) -> StoredChunk:
+        return StoredChunk(doc, position, "Balance sheet", page, page, "table", "| a | b |", 300)
+
+    catalog = {"release": [_chunk(0)], "annual": [_chunk(0), table("annual", 1, 52)]}
+    pages = {"release": {}, "annual": {"balance": 52}}
+    # The release ranks first but has no statement the reader recognised: the 10-K's are used.
+    assert statement_seed("Has the quick ratio improved?", ["release", "annual", "release"],
+                          catalog, pages) == {"annual": [1]}
+    assert statement_seed("Has the quick ratio improved?", ["release"], catalog, pages) == {}
+    assert statement_seed("Who is the CEO?", ["annual"], catalog, pages) == {}
