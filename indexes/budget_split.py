@@ -9,7 +9,7 @@ the whole budget in one document and send nothing from the other. Across ``n`` d
    :class:`~indexes.retrieval.RetrievalOptions` field, 1.0 by default: the whole budget), filled with its own
    best hits, searched with the part of the question about it (its
    :class:`~indexes.routing.Subject` text, else the whole question); first the statements a
-   metric question needs, within ``statement_share`` of the quota. A document whose hits do
+   metric question needs, up to the quota's cap. A document whose hits do
    not fill its quota (a group that does not fit, a short document) leaves the rest to step 2.
    Each quota is filled as a budget of its own (:func:`indexes.selection.choose`, with the
    whole quota as its floor and up to its cap for strong hits), so the whole context stays
@@ -76,9 +76,11 @@ def retrieve_split(index: Index, embedder: Embedder, question: str, subjects: Se
         needed = statements_for(texts[d])
         seed = {d: statement_chunks(catalog[d], by_id[d].statements, needed)} if needed else None
         # Each quota is filled whole (a document named must get its share), up to its cap
-        # for strong hits.
-        picked = choose(own[d], catalog, _limits(quota, options, floor_share=1.0), seed=seed,
-                        seed_tokens=int(quota * options.statement_share),
+        # for strong hits. The statements a metric question needs are this document's
+        # evidence and may take the quota up to its cap (one document keeps part of its budget
+        # for the search, `statement_share`; a quota is too small to share with them).
+        bounds = _limits(quota, options, floor_share=1.0)
+        picked = choose(own[d], catalog, bounds, seed=seed, seed_tokens=bounds.cap,
                         small_section_tokens=options.small_section_tokens,
                         neighbours=options.neighbours)
         chosen[d].update(picked.get(d, {}))

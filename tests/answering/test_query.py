@@ -397,3 +397,32 @@ def test_a_question_is_routed_once_on_every_rung(service, llm_server, monkeypatc
     calls.clear()
     answer_question(service, "What was Northwind's net revenue in FY2024?", retrieve_only=True)
     assert len(calls) == 1, calls
+
+
+def test_a_quota_holds_its_documents_statements(service) -> None:  # type: ignore[no-untyped-def]
+    """A metric question's statements are its document's evidence: in a quota they may take
+    it up to its cap, where one document leaves part of its budget to the search."""
+    from indexes.budget_split import retrieve_split
+    from indexes.catalog import document_chunks
+    from indexes.routing import Subject
+    from indexes.statements import statement_chunks
+
+    records = {r.doc_id: r for r in service.records()}
+    annual, release = records["northwind_2024_10K"], records["contoso_2024Q4_earnings"]
+    with service.index.reading():
+        chunks = document_chunks(service.index, annual.doc_id, annual.current_version)
+    balance = statement_chunks(chunks, annual.statements, {"balance"})
+    size = sum(chunks[p].tokens for p in balance)
+    assert balance and size > 0
+    # Each quota is the statements' size: 60% of it (one document's statement share) would
+    # not hold them, its cap (1.5 times) does.
+    options = replace(service.options, budget=2 * size)
+    subjects = [Subject("Has Northwind's quick ratio improved?", [annual.doc_id]),
+                Subject("Contoso revenue in Q4 2024", [release.doc_id])]
+    with service.index.reading():
+        split = retrieve_split(service.index, service.embedder, "Compare them.", subjects,
+                               list(records.values()), options, "test")
+    sent = "\n".join(p.text for p in split.pieces if p.doc_id == annual.doc_id)
+    assert all(chunks[p].text in sent for p in balance)
+    assert any(p.doc_id == release.doc_id for p in split.pieces)  # the other quota still filled
+    assert split.tokens <= options.cap
