@@ -192,7 +192,8 @@ def _retrieve(index: Index, embedder: Embedder, question: str, doc_id: str | Non
         whole = _whole_documents(index, question, doc_ids, versions, reason, options)
         if whole is not None:
             return whole
-    hits = search_parts(index, embedder, question_parts(question, records), versions, options)
+    parts = question_parts(question, [by_id[d] for d in doc_ids])  # about the documents in scope
+    hits = search_parts(index, embedder, parts, versions, options)
     catalog = {d: document_chunks(index, d, versions[d]) for d in {h.doc_id for h in hits}}
     hits = quoted_hits(question, hits, catalog)
     seed = statement_seed(question, [h.doc_id for h in hits], catalog,
