@@ -34,7 +34,7 @@ from indexes.embeddings import Embedder
 from indexes.retrieval import RetrievalOptions, retrieve, search_chunks
 from indexes.routing import Subject
 from indexes.selection import Limits, build_pieces, choose, limits
-from indexes.statements import statement_chunks, statements_for
+from indexes.statements import statement_seed
 
 # Beyond this many documents a quota is too small to hold a section: one budget, best first.
 MAX_SPLIT_DOCUMENTS = 8
@@ -73,8 +73,7 @@ def retrieve_split(index: Index, embedder: Embedder, question: str, subjects: Se
     catalog = {d: document_chunks(index, d, versions[d]) for d in doc_ids}
     chosen: dict[str, dict[int, float]] = defaultdict(dict)
     for d in doc_ids if quota > 0 else []:
-        needed = statements_for(texts[d])
-        seed = {d: statement_chunks(catalog[d], by_id[d].statements, needed)} if needed else None
+        seed = statement_seed(texts[d], [d], catalog, {d: by_id[d].statements})
         # Each quota is filled whole (a document named must get its share), up to its cap
         # for strong hits. The statements a metric question needs are this document's
         # evidence and may take the quota up to its cap (one document keeps part of its budget
